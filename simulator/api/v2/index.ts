@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { authMessages } from '../../engines/oidc/index.ts';
+import { unauthorized } from '../../engines/oidc/errors.ts';
+import { SimError } from '../../errors.ts';
+import type { SimulatorContext } from '../../index.ts';
+import type { AppEnv } from '../app.ts';
+import { createComputeRoutes } from './compute.ts';
+import { createStatusRoutes, liveness } from './status.ts';
+
+export function createV2Routes(sim: SimulatorContext) {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    await next();
+    c.header('F7T-AppVersion', sim.state.site.appVersion);
+    c.header('F7T-Timestamp', String(Date.now() / 1000));
+  });
+
+  // The one route FirecREST serves without a token.
+  app.get('/status/liveness/', (c) => c.json(liveness(sim)));
+  app.get('/status/liveness', (c) => c.json(liveness(sim)));
+
+  app.use(async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (!match?.[1]) throw unauthorized(authMessages.missing);
+    const verified = await sim.idp.verify(match[1]);
+    const user = sim.state.user(verified.username);
+    if (!user) {
+      throw new SimError(403, `User '${verified.username}' has no account on this site.`);
+    }
+    c.set('user', user);
+    c.header('F7T-AuthUsername', user.name);
+    return next();
+  });
+
+  app.route('/status', createStatusRoutes(sim));
+  app.route('/compute', createComputeRoutes(sim));
+  return app;
+}

@@ -1,0 +1,27 @@
+import { SimError } from '../../errors.ts';
+
+/** An error of the token endpoint, answered in OAuth's shape `{error, error_description}`. */
+export class OAuthError extends SimError {
+  readonly error: string;
+
+  constructor(status: number, error: string, description: string, headers?: Record<string, string>) {
+    super(status, description, headers ? { headers } : {});
+    this.name = 'OAuthError';
+    this.error = error;
+  }
+}
+
+/** How FirecREST words its 401s; clients and operators match on these texts. */
+export const authMessages = {
+  missing: 'Not authenticated',
+  invalid: 'Access token is invalid.',
+  expired: 'Access token expired',
+  unknownKey: "Token's public key not found.",
+  tooSoon: (minTtl: number) => `Access token expires too soon (less than ${minTtl}s remaining).`,
+  claimMissing: (claim: string) => `Authentication token '${claim}' claim is missing`,
+} as const;
+
+export function unauthorized(message: string, token?: string): SimError {
+  // FirecREST echoes the presented token back in an `auth-token` header on its 401s.
+  return new SimError(401, message, token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } });
+}

@@ -1,0 +1,350 @@
+import type { Clock } from '../clock/index.ts';
+import type { Credentials, FileSystem } from '../fs/index.ts';
+import { compressHostlist } from '../site/hostlist.ts';
+import type { NodeSpec, Site, SystemSpec, User } from '../site/types.ts';
+import { slurmErrors } from './errors.ts';
+import { expandFilenamePattern, expandVariables, parseScript } from './script.ts';
+import type { Job, JobRequest, NodeState } from './types.ts';
+
+export type { BaseState, Job, JobRequest, NodeState } from './types.ts';
+
+export interface SchedulerOptions {
+  readonly site: Site;
+  readonly clock: Clock;
+  readonly filesystem: (system: string) => FileSystem;
+  /** Like Slurm's PrivateData=jobs: other users' jobs cannot be read. Off by default, as observed. */
+  readonly privateJobs?: boolean;
+}
+
+export interface ListOptions {
+  readonly allUsers?: boolean;
+  readonly account?: string | undefined;
+}
+
+export interface Scheduler {
+  system(name: string): SystemSpec;
+  submit(system: string, user: User, request: JobRequest): Job;
+  list(system: string, user: User, options?: ListOptions): Job[];
+  get(system: string, user: User, id: number): Job;
+  cancel(system: string, user: User, id: number): void;
+  attach(system: string, user: User, id: number, command: string): void;
+  nodeStates(system: string): Map<string, NodeState>;
+  /** Brings every job up to the site clock: ends, starts, output. Reads call it themselves. */
+  sync(): void;
+}
+
+export const credentialsOf = (user: User): Credentials => ({ uid: user.uid, gids: user.groups.map((g) => g.gid) });
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'OUT_OF_MEMORY', 'NODE_FAIL']);
+export const isFinished = (job: Job) => TERMINAL.has(job.state);
+const PRIORITY_BASE = 4294901760;
+
+function matchesConstraint(node: NodeSpec, constraint: string | undefined): boolean {
+  if (!constraint) return true;
+  return constraint.split('|').some((alt) => alt.split('&').every((f) => node.features.includes(f.trim())));
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { site, clock } = options;
+  const systems = new Map(site.systems.map((s) => [s.name, s]));
+  const jobs = new Map<string, Map<number, Job>>(site.systems.map((s) => [s.name, new Map()]));
+  const nextId = new Map(site.systems.map((s) => [s.name, site.firstJobId]));
+  const running = new Set<Job>();
+
+  const systemSpec = (name: string) => {
+    const spec = systems.get(name.toLowerCase());
+    if (!spec) throw slurmErrors.systemNotFound();
+    return spec;
+  };
+  const jobsOf = (name: string) => jobs.get(systemSpec(name).name) ?? new Map<number, Job>();
+
+  const endOf = (job: Job) => (job.startTime ?? 0) + Math.min(job.runtimeS, job.timeLimitS) * 1000;
+
+  const activeReservations = (spec: SystemSpec, at: number) =>
+    spec.reservations.filter((r) => r.start * 1000 <= at && at < r.end * 1000);
+
+  const busyNodes = (system: string) => {
+    const busy = new Set<string>();
+    for (const job of running) if (job.system === system) job.nodes.forEach((n) => busy.add(n));
+    return busy;
+  };
+
+  const candidates = (spec: SystemSpec, job: Pick<Job, 'partition' | 'constraint' | 'reservation'>, at: number) => {
+    const partition = spec.partitions.find((p) => p.name === job.partition);
+    const reserved = activeReservations(spec, at);
+    const reservation = reserved.find((r) => r.name === job.reservation);
+    return spec.nodes.filter(
+      (n) =>
+        partition?.nodes.includes(n.name) &&
+        matchesConstraint(n, job.constraint) &&
+        (job.reservation ? reservation?.nodes.includes(n.name) : !reserved.some((r) => r.nodes.includes(n.name))),
+    );
+  };
+
+  const envOf = (job: Job): Record<string, string> => ({
+    ...job.env,
+    SLURM_JOB_ID: String(job.id),
+    SLURM_JOBID: String(job.id),
+    SLURM_JOB_NAME: job.name,
+    SLURM_JOB_USER: job.user.name,
+    SLURM_JOB_ACCOUNT: job.account,
+    SLURM_JOB_PARTITION: job.partition,
+    SLURM_JOB_NODELIST: compressHostlist(job.nodes),
+    SLURM_NNODES: String(job.nodes.length),
+    SLURM_CLUSTER_NAME: job.system,
+    SLURM_SUBMIT_DIR: job.workingDirectory,
+    SLURMD_NODENAME: job.nodes[0] ?? '',
+    USER: job.user.name,
+    HOME: `/home/${job.user.name}`,
+  });
+
+  /** Appends the output events due by `at`; a job that cannot write loses them, as on Slurm. */
+  const flush = (job: Job, at: number) => {
+    const fs = options.filesystem(job.system);
+    const cred = credentialsOf(job.user);
+    const env = envOf(job);
+    const elapsedS = ((job.endTime ?? at) - (job.startTime ?? at)) / 1000;
+    while (job.written < job.output.length) {
+      const event = job.output[job.written];
+      if (!event || event.atS > elapsedS) break;
+      job.written++;
+      const path = event.stream === 'stdout' ? job.stdout : job.stderr;
+      try {
+        fs.writeFile(cred, path, expandVariables(event.text, env), { append: true });
+      } catch {
+        // the file went away or became unwritable: output is lost, the job goes on
+      }
+    }
+  };
+
+  const finish = (job: Job, at: number) => {
+    job.endTime = at;
+    flush(job, at);
+    running.delete(job);
+    if (job.runtimeS > job.timeLimitS) {
+      job.state = 'TIMEOUT';
+      job.exitCode = 0;
+      job.signal = 0;
+    } else if (job.oom) {
+      job.state = 'OUT_OF_MEMORY';
+      job.exitCode = 0;
+      job.signal = 125;
+    } else {
+      job.state = job.exitCodeOnEnd === 0 ? 'COMPLETED' : 'FAILED';
+      job.exitCode = job.exitCodeOnEnd;
+      job.signal = 0;
+    }
+  };
+
+  const start = (job: Job, nodes: string[], at: number) => {
+    job.state = 'RUNNING';
+    job.reason = 'None';
+    job.startTime = at;
+    job.nodes = nodes;
+    job.exitCode = 0;
+    job.signal = 0;
+    running.add(job);
+    const fs = options.filesystem(job.system);
+    const cred = credentialsOf(job.user);
+    try {
+      fs.writeFile(cred, job.stdout, '');
+      if (job.stderr !== job.stdout) fs.writeFile(cred, job.stderr, '');
+    } catch {
+      // Slurm fails a job whose output file cannot be opened in its working directory
+      running.delete(job);
+      job.state = 'FAILED';
+      job.exitCode = 1;
+      job.endTime = at;
+      job.written = job.output.length;
+    }
+  };
+
+  const schedule = (system: string, at: number) => {
+    const spec = systemSpec(system);
+    const pending = [...(jobs.get(spec.name)?.values() ?? [])].filter((j) => j.state === 'PENDING');
+    const busy = busyNodes(spec.name);
+    let blocked = false;
+    for (const job of pending) {
+      const free = candidates(spec, job, at).filter((n) => !busy.has(n.name));
+      if (free.length >= job.nodeCount) {
+        const nodes = free.slice(0, job.nodeCount).map((n) => n.name);
+        start(job, nodes, at);
+        if (job.state === 'RUNNING') nodes.forEach((n) => busy.add(n));
+      } else {
+        job.reason = blocked ? 'Priority' : 'Resources';
+        blocked = true;
+      }
+    }
+  };
+
+  const sync = () => {
+    const now = clock.now();
+    for (;;) {
+      let next: number | undefined;
+      for (const job of running) {
+        const end = endOf(job);
+        if (end <= now && (next === undefined || end < next)) next = end;
+      }
+      if (next === undefined) break;
+      const at = next;
+      const ending = [...running].filter((j) => endOf(j) === at);
+      ending.forEach((j) => finish(j, at));
+      new Set(ending.map((j) => j.system)).forEach((s) => schedule(s, at));
+    }
+    for (const job of running) flush(job, now);
+  };
+
+  const visible = (job: Job, user: User) => !options.privateJobs || job.user.name === user.name;
+
+  const find = (system: string, user: User, id: number) => {
+    sync();
+    const job = jobsOf(system).get(id);
+    if (!job || !visible(job, user)) throw slurmErrors.jobNotFound();
+    return job;
+  };
+
+  const readScript = (spec: SystemSpec, user: User, request: JobRequest) => {
+    if (request.script !== undefined) return request.script;
+    if (request.scriptPath === undefined) throw slurmErrors.submitRejected('Batch script is empty!');
+    try {
+      return options.filesystem(spec.name).readFile(credentialsOf(user), request.scriptPath).toString('utf8');
+    } catch {
+      throw slurmErrors.scriptErrors([`sbatch: error: Unable to open file ${request.scriptPath}`]);
+    }
+  };
+
+  return {
+    system: systemSpec,
+    sync,
+    submit(system, user, request) {
+      const spec = systemSpec(system);
+      sync();
+      const now = clock.now();
+      const script = readScript(spec, user, request);
+      if (!script.startsWith('#!')) {
+        throw slurmErrors.scriptErrors([
+          'sbatch: error: This does not look like a batch script.  The first',
+          'sbatch: error: line must start with #! followed by the path to an interpreter.',
+          'sbatch: error: For instance: #!/bin/sh',
+        ]);
+      }
+      const parsed = parseScript(script);
+      if (parsed.errors.length > 0) throw slurmErrors.scriptErrors(parsed.errors);
+      const d = parsed.directives;
+      const partitionName = request.partition ?? d.partition ?? spec.partitions.find((p) => p.default)?.name ?? '';
+      const partition = spec.partitions.find((p) => p.name === partitionName);
+      if (!partition) throw slurmErrors.invalidPartition(partitionName);
+      const account = request.account ?? d.account ?? user.accounts[0] ?? '';
+      if (!user.accounts.includes(account)) {
+        throw slurmErrors.submitRejected('Invalid account or account/partition combination specified');
+      }
+      const timeLimitS = d.timeS ?? partition.defaultTimeS;
+      if (timeLimitS > partition.maxTimeS) {
+        throw slurmErrors.submitRejected('Requested time limit is invalid (missing or exceeds some limit)');
+      }
+      const reservationName = request.reservation ?? d.reservation;
+      if (reservationName !== undefined) {
+        const reservation = spec.reservations.find((r) => r.name === reservationName);
+        if (!reservation) throw slurmErrors.submitRejected('Requested reservation is invalid');
+        if (!reservation.users.includes(user.name)) throw slurmErrors.submitRejected('Access denied to requested reservation');
+      }
+      const constraint = request.constraints ?? d.constraint;
+      if (constraint && !spec.nodes.some((n) => matchesConstraint(n, constraint))) {
+        throw slurmErrors.submitRejected('Invalid feature specification');
+      }
+      const nodeCount = d.nodes ?? 1;
+      const shape = { partition: partition.name, constraint, reservation: reservationName };
+      const atReservationTime = reservationName
+        ? Math.max(now, (spec.reservations.find((r) => r.name === reservationName)?.start ?? 0) * 1000)
+        : now;
+      if (candidates(spec, shape, atReservationTime).length < nodeCount) {
+        throw slurmErrors.submitRejected('Requested node configuration is not available');
+      }
+      const id = nextId.get(spec.name) ?? site.firstJobId;
+      nextId.set(spec.name, id + 1);
+      const name = request.name ?? d.jobName ?? (request.scriptPath?.split('/').pop() || 'sbatch');
+      const workdir = d.chdir ?? request.workingDirectory;
+      const resolve = (pattern: string) => {
+        const path = expandFilenamePattern(pattern, { jobId: id, jobName: name, user: user.name, node: 'nid' });
+        return path.startsWith('/') ? path : `${workdir.replace(/\/+$/, '')}/${path}`;
+      };
+      const stdout = resolve(request.standardOutput ?? d.output ?? 'slurm-%j.out');
+      const job: Job = {
+        id,
+        system: spec.name,
+        name,
+        user,
+        account,
+        partition: partition.name,
+        reservation: reservationName,
+        constraint,
+        nodeCount,
+        timeLimitS,
+        workingDirectory: workdir,
+        stdin: request.standardInput ?? d.input ?? '/dev/null',
+        stdout,
+        stderr: request.standardError ?? d.error ? resolve(request.standardError ?? d.error ?? '') : stdout,
+        script,
+        env: request.env ?? {},
+        submitTime: now,
+        priority: PRIORITY_BASE - (id - site.firstJobId) - 1,
+        runtimeS: parsed.runtimeS,
+        exitCodeOnEnd: parsed.exitCode,
+        oom: parsed.sim.oom ?? false,
+        output: parsed.output,
+        state: 'PENDING',
+        reason: 'Priority',
+        startTime: undefined,
+        endTime: undefined,
+        exitCode: undefined,
+        signal: undefined,
+        nodes: [],
+        cancelledBy: undefined,
+        written: 0,
+      };
+      jobs.get(spec.name)?.set(id, job);
+      schedule(spec.name, now);
+      return job;
+    },
+    list(system, user, opts = {}) {
+      sync();
+      return [...jobsOf(system).values()].filter(
+        (j) => (opts.allUsers ? visible(j, user) : j.user.name === user.name) && (!opts.account || j.account === opts.account),
+      );
+    },
+    get: find,
+    cancel(system, user, id) {
+      const job = jobsOf(system).get(id);
+      if (!job) throw slurmErrors.jobNotFound();
+      sync();
+      if (job.user.name !== user.name) throw slurmErrors.cancelDenied(id);
+      if (isFinished(job)) throw slurmErrors.cancelFinished(id);
+      const now = clock.now();
+      const wasRunning = job.state === 'RUNNING';
+      if (wasRunning) flush(job, now);
+      running.delete(job);
+      job.state = 'CANCELLED';
+      job.cancelledBy = user.uid;
+      job.startTime ??= now;
+      job.endTime = now;
+      job.exitCode = 0;
+      job.signal = wasRunning ? 15 : 0;
+      job.written = job.output.length;
+      if (wasRunning) schedule(job.system, now);
+    },
+    attach(system, user, id, _command) {
+      const job = find(system, user, id);
+      if (job.user.name !== user.name) throw slurmErrors.attachDenied(id);
+      if (job.state !== 'RUNNING') throw slurmErrors.attachNotRunning(id);
+    },
+    nodeStates(system) {
+      sync();
+      const spec = systemSpec(system);
+      const now = clock.now();
+      const busy = busyNodes(spec.name);
+      const reserved = new Set(activeReservations(spec, now).flatMap((r) => r.nodes));
+      return new Map(
+        spec.nodes.map((n) => [n.name, busy.has(n.name) ? 'ALLOCATED' : reserved.has(n.name) ? 'RESERVED' : 'IDLE'] as const),
+      );
+    },
+  };
+}

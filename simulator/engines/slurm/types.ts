@@ -1,0 +1,60 @@
+import type { User } from '../site/types.ts';
+import type { OutputEvent } from './script.ts';
+
+export const baseStates = [
+  'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'OUT_OF_MEMORY', 'NODE_FAIL',
+] as const;
+export type BaseState = (typeof baseStates)[number];
+
+export interface JobRequest {
+  readonly name?: string | null | undefined;
+  readonly account?: string | null | undefined;
+  readonly partition?: string | null | undefined;
+  readonly reservation?: string | null | undefined;
+  readonly constraints?: string | null | undefined;
+  readonly workingDirectory: string;
+  readonly standardInput?: string | null | undefined;
+  readonly standardOutput?: string | null | undefined;
+  readonly standardError?: string | null | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly script?: string | undefined;
+  readonly scriptPath?: string | undefined;
+}
+
+/** A job as the scheduler holds it. Times are epoch ms on the site clock. */
+export interface Job {
+  readonly id: number;
+  readonly system: string;
+  readonly name: string;
+  readonly user: User;
+  readonly account: string;
+  readonly partition: string;
+  readonly reservation: string | undefined;
+  readonly constraint: string | undefined;
+  readonly nodeCount: number;
+  readonly timeLimitS: number;
+  readonly workingDirectory: string;
+  readonly stdin: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly script: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly submitTime: number;
+  readonly priority: number;
+  readonly runtimeS: number;
+  readonly exitCodeOnEnd: number;
+  readonly oom: boolean;
+  readonly output: readonly OutputEvent[];
+  state: BaseState;
+  reason: string;
+  startTime: number | undefined;
+  endTime: number | undefined;
+  exitCode: number | undefined;
+  signal: number | undefined;
+  nodes: string[];
+  cancelledBy: number | undefined;
+  /** How many output events have been written. */
+  written: number;
+}
+
+export type NodeState = 'IDLE' | 'ALLOCATED' | 'RESERVED' | 'DOWN';

@@ -1,0 +1,176 @@
+import type { Hono } from 'hono';
+import type { ClientShape, SiteShape } from '../fixtures/site-shape.ts';
+import { defaultSite } from '../fixtures/sites/default.ts';
+import { loadSpec } from '../spec/load.ts';
+import { createValidator } from '../spec/validate.ts';
+import { createApp, type AppEnv } from './api/app.ts';
+import type { ClockMode, ClockState } from './engines/clock/index.ts';
+import { createIdentityProvider, type IdentityProvider } from './engines/oidc/index.ts';
+import { compileFault, type ActiveFault, type Fault } from './faults.ts';
+import { createJournal, type Journal, type JournalEntry } from './journal.ts';
+import { createSiteState, type SiteState } from './site-state.ts';
+
+export type { Fault } from './faults.ts';
+export type { JournalEntry } from './journal.ts';
+
+export interface SimulatorOptions {
+  /** The site's shape; the default is daint and eiger with alice and bob. */
+  readonly site?: SiteShape;
+  readonly seed?: number;
+  /** Where clients reach the simulator, e.g. `http://127.0.0.1:8000`; tokens name it as issuer. */
+  readonly publicUrl?: string;
+  readonly clock?: { readonly mode: ClockMode; readonly scale?: number };
+  /** Serve /_sim. Switch it off for a simulator others can reach. */
+  readonly controlPlane?: boolean;
+  /** Other users' jobs are hidden (Slurm's PrivateData=jobs). */
+  readonly privateJobs?: boolean;
+  /** Extra OIDC clients; a client naming an unknown user adds that user to the site. */
+  readonly clients?: readonly ClientShape[];
+  readonly tokenTtlS?: number;
+  readonly startAt?: number;
+}
+
+/** What the control plane offers; the same functions back `/_sim` over HTTP. */
+export interface Control {
+  reset(): void;
+  seed(seed: number): void;
+  advance(seconds: number): ClockState;
+  clock(): ClockState;
+  setClock(mode: ClockMode, scale?: number): ClockState;
+  journal(): readonly JournalEntry[];
+  clearJournal(): void;
+  mintToken(options: { username: string; ttlS?: number; issuer?: string }): Promise<string>;
+  injectFault(fault: Fault): number;
+  clearFaults(): void;
+  info(): { seed: number; site: string; systems: string[]; users: string[]; clients: string[] };
+}
+
+export interface Simulator {
+  readonly app: Hono<AppEnv>;
+  readonly fetch: (request: Request) => Promise<Response>;
+  readonly control: Control;
+  readonly publicUrl: string;
+  readonly issuer: string;
+  readonly clients: readonly ClientShape[];
+}
+
+/** Mutable state of one simulator; nothing lives at module level, so simulators coexist. */
+export interface SimulatorContext {
+  readonly options: Required<Pick<SimulatorOptions, 'controlPlane' | 'privateJobs'>>;
+  readonly shape: SiteShape;
+  readonly idp: IdentityProvider;
+  readonly journal: Journal;
+  readonly faults: ActiveFault[];
+  readonly validator: ReturnType<typeof createValidator>;
+  readonly spec: Awaited<ReturnType<typeof loadSpec>>;
+  readonly control: Control;
+  state: SiteState;
+}
+
+export const DEFAULT_SEED = 20181;
+
+function withClients(shape: SiteShape, extra: readonly ClientShape[]): SiteShape {
+  const names = new Set(shape.users.map((u) => u.name));
+  const users = [...shape.users];
+  for (const client of extra) {
+    if (!names.has(client.username)) {
+      users.push({ name: client.username, accounts: [], extraGroups: [] });
+      names.add(client.username);
+    }
+  }
+  const clients = [...shape.clients.filter((c) => !extra.some((e) => e.id === c.id)), ...extra];
+  return { ...shape, users, clients };
+}
+
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const publicUrl = (options.publicUrl ?? 'http://localhost').replace(/\/+$/, '');
+  const issuer = `${publicUrl}/auth`;
+  const shape = withClients(options.site ?? defaultSite, options.clients ?? []);
+  const privateJobs = options.privateJobs ?? false;
+  let seed = options.seed ?? DEFAULT_SEED;
+  const build = () =>
+    createSiteState({
+      shape,
+      seed,
+      clockMode: options.clock?.mode ?? 'real',
+      clockScale: options.clock?.scale,
+      privateJobs,
+      startAt: options.startAt,
+    });
+
+  const [idp, spec] = await Promise.all([
+    createIdentityProvider({
+      issuer,
+      clients: shape.clients,
+      ...(options.tokenTtlS === undefined ? {} : { tokenTtlS: options.tokenTtlS }),
+    }),
+    loadSpec('v2'),
+  ]);
+  const journal = createJournal();
+  const faults: ActiveFault[] = [];
+  let nextFault = 1;
+
+  const control: Control = {
+    reset() {
+      context.state = build();
+      faults.length = 0;
+      journal.clear();
+    },
+    seed(next) {
+      if (!Number.isSafeInteger(next)) throw new TypeError('seed must be an integer');
+      seed = next;
+      control.reset();
+    },
+    advance(seconds) {
+      if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('seconds must be a non-negative number');
+      context.state.clock.advance(seconds * 1000);
+      context.state.scheduler.sync();
+      return context.state.clock.state();
+    },
+    clock: () => context.state.clock.state(),
+    setClock(mode, scale) {
+      context.state.scheduler.sync();
+      context.state.clock.setMode(mode, scale);
+      return context.state.clock.state();
+    },
+    journal: () => journal.entries(),
+    clearJournal: () => journal.clear(),
+    mintToken: (m) => idp.mint(m),
+    injectFault(fault) {
+      const active = compileFault(fault, nextFault++);
+      faults.push(active);
+      return active.id;
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
+    info: () => ({
+      seed,
+      site: shape.name,
+      systems: context.state.site.systems.map((s) => s.name),
+      users: context.state.site.users.map((u) => u.name),
+      clients: shape.clients.map((c) => c.id),
+    }),
+  };
+
+  const context: SimulatorContext = {
+    options: { controlPlane: options.controlPlane ?? true, privateJobs },
+    shape,
+    idp,
+    journal,
+    faults,
+    spec,
+    validator: createValidator(spec),
+    control,
+    state: build(),
+  };
+  const app = createApp(context);
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    control,
+    publicUrl,
+    issuer,
+    clients: shape.clients,
+  };
+}

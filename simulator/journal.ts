@@ -1,0 +1,31 @@
+export interface JournalEntry {
+  /** Wall time, ISO 8601. */
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly status: number;
+  readonly user: string | null;
+  readonly durationMs: number;
+}
+
+export interface Journal {
+  record(entry: JournalEntry): void;
+  entries(): readonly JournalEntry[];
+  clear(): void;
+}
+
+/** The request journal keeps the most recent requests only, so a long-running simulator stays small. */
+export function createJournal(limit = 10_000): Journal {
+  let entries: JournalEntry[] = [];
+  return {
+    record(entry) {
+      entries.push(entry);
+      if (entries.length > limit * 1.5) entries = entries.slice(-limit);
+    },
+    entries: () => entries.slice(-limit),
+    clear() {
+      entries = [];
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { SiteShape } from '../fixtures/site-shape.ts';
+import { createClock, type Clock, type ClockMode } from './engines/clock/index.ts';
+import { ROOT, createFileSystem, type FileSystem } from './engines/fs/index.ts';
+import { generateSite } from './engines/site/generate.ts';
+import type { Site, User } from './engines/site/types.ts';
+import { createScheduler, type Scheduler } from './engines/slurm/index.ts';
+
+/** Everything a reset throws away and rebuilds: the site, its clock, files and jobs. */
+export interface SiteState {
+  readonly site: Site;
+  readonly clock: Clock;
+  readonly filesystems: ReadonlyMap<string, FileSystem>;
+  readonly scheduler: Scheduler;
+  user(name: string): User | undefined;
+  filesystem(system: string): FileSystem;
+}
+
+export interface SiteStateOptions {
+  readonly shape: SiteShape;
+  readonly seed: number;
+  readonly clockMode: ClockMode;
+  readonly clockScale?: number | undefined;
+  readonly privateJobs: boolean;
+  /** Epoch ms the site clock starts at; defaults to now. */
+  readonly startAt?: number | undefined;
+}
+
+export function createSiteState(options: SiteStateOptions): SiteState {
+  const startedAt = options.startAt ?? Date.now();
+  const clock = createClock({ mode: options.clockMode, scale: options.clockScale, start: startedAt });
+  const site = generateSite(options.shape, { seed: options.seed, startedAt });
+  const users = new Map(site.users.map((u) => [u.name, u]));
+  const filesystems = new Map<string, FileSystem>();
+  for (const system of site.systems) {
+    const fs = createFileSystem({ now: clock.now });
+    for (const mount of system.fileSystems) {
+      fs.mkdir(ROOT, mount.path, { mode: 0o755, parents: true });
+      if (!mount.perUser) continue;
+      for (const user of site.users) {
+        const dir = `${mount.path}/${user.name}`;
+        fs.mkdir(ROOT, dir, { mode: 0o700 });
+        fs.chown(ROOT, dir, user.uid, user.gid);
+      }
+    }
+    filesystems.set(system.name, fs);
+  }
+  const filesystem = (system: string) => {
+    const fs = filesystems.get(system);
+    if (!fs) throw new Error(`no file system for system ${system}`);
+    return fs;
+  };
+  const scheduler = createScheduler({ site, clock, filesystem, privateJobs: options.privateJobs });
+  return { site, clock, filesystems, scheduler, user: (name) => users.get(name), filesystem };
+}
