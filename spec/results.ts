@@ -1,0 +1,27 @@
+// What a run records per check; the suites write it into each test's metadata and the reporters
+// read it back. It lives here because both sides depend on spec/ only.
+
+/** A request and its answer as the reports show them, with tokens and secrets redacted. */
+export interface RecordedExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly requestHeaders: Record<string, string>;
+  readonly requestBody?: string;
+  readonly status: number;
+  readonly responseHeaders: Record<string, string>;
+  readonly responseBody: string;
+  readonly diagnostics: readonly string[];
+  readonly durationMs: number;
+}
+
+export const outcomes = ['pass', 'fail', 'skip', 'error'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    requirement?: string;
+    /** `error` when the harness or the infrastructure failed rather than the site. */
+    outcome?: 'error';
+    exchanges?: RecordedExchange[];
+  }
+}

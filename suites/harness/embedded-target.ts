@@ -1,0 +1,33 @@
+// The one file of the suites that may import the simulator: it runs one in-process.
+import { createSimulator } from '../../simulator/index.ts';
+import type { EmbeddedTargetConfig } from './config.ts';
+import { createIdentity, type Fetch, type Target } from './target.ts';
+
+export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promise<Target> {
+  const sim = await createSimulator({
+    clock: { mode: 'manual' },
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  });
+  for (const fault of config.faults ?? []) sim.control.injectFault(fault);
+  const fetcher: Fetch = (input, init) => sim.fetch(new Request(input, init));
+  const tokenUrl = `${sim.issuer}/token`;
+  const [alice, bob] = sim.clients;
+  if (!alice || !bob) throw new Error('the embedded site needs two clients');
+  const identity = (label: 'primary' | 'second', c: typeof alice) =>
+    createIdentity(label, fetcher, tokenUrl, { clientId: c.id, clientSecret: c.secret });
+  return {
+    kind: 'embedded',
+    baseUrl: `${sim.publicUrl}/v2`,
+    tokenUrl,
+    fetch: fetcher,
+    primary: identity('primary', alice),
+    second: identity('second', bob),
+    system: undefined,
+    control: {
+      advance: async (seconds) => void sim.control.advance(seconds),
+      mintToken: (o) => sim.control.mintToken({ username: o.username, ...(o.ttl === undefined ? {} : { ttlS: o.ttl }), ...(o.issuer === undefined ? {} : { issuer: o.issuer }) }),
+    },
+    jobBudgetS: 3600,
+    close: async () => {},
+  };
+}

@@ -1,0 +1,102 @@
+import type { Validator } from '../../spec/validate.ts';
+import type { RecordedExchange } from './config.ts';
+import { HarnessError } from './errors.ts';
+import { redactHeaders, redactText } from './redact.ts';
+import { describe, type Identity, type Target } from './target.ts';
+
+export interface Exchange<T = unknown> {
+  readonly method: string;
+  /** Path relative to the v2 base URL, without query. */
+  readonly path: string;
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON when the answer is JSON, else the text; undefined when empty. */
+  readonly body: T;
+  readonly text: string;
+  /** Where the answer departs from our spec (empty when it conforms). */
+  readonly diagnostics: readonly string[];
+}
+
+export type Auth = Identity | 'none' | { readonly bearer: string } | { readonly authorization: string };
+
+export interface RequestOptions {
+  readonly query?: Record<string, string | number | boolean | undefined>;
+  readonly json?: unknown;
+  /** A raw body, sent as is (for malformed-input checks). */
+  readonly body?: string;
+  readonly contentType?: string;
+  readonly auth?: Auth;
+}
+
+export interface Client {
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<Exchange<T>>;
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<Exchange<T>>;
+  post<T = unknown>(path: string, options?: RequestOptions): Promise<Exchange<T>>;
+  put<T = unknown>(path: string, options?: RequestOptions): Promise<Exchange<T>>;
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<Exchange<T>>;
+}
+
+const MAX_RECORDED_BODY = 4000;
+
+/** An HTTP client for one identity; every answer is validated against our spec and recorded. */
+export function createClient(target: Target, validator: Validator, identity: Identity, log: RecordedExchange[]): Client {
+  const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Exchange<T>> => {
+    const url = new URL(`${target.baseUrl}${path}`);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = {};
+    const auth = options.auth ?? identity;
+    if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
+    else if (typeof auth === 'object' && 'authorization' in auth) headers.authorization = auth.authorization;
+    else if (auth !== 'none') headers.authorization = `Bearer ${await auth.token()}`;
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    } else if (options.body !== undefined) {
+      body = options.body;
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await target.fetch(url.toString(), { method, headers, ...(body === undefined ? {} : { body }) });
+    } catch (error) {
+      throw new HarnessError(`[${method}] ${url.pathname} could not be sent: ${describe(error)}`);
+    }
+    const text = await response.text();
+    const durationMs = Math.round(performance.now() - started);
+    let parsed: unknown = text === '' ? undefined : text;
+    if (text !== '' && (response.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    const basePath = new URL(target.baseUrl).pathname.replace(/\/+$/, '');
+    const relative = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    const diagnostics = validator
+      .validateResponse({ method, path: relative, status: response.status, headers: response.headers, body: parsed })
+      .map((d) => `${d.where}: ${d.message}`);
+    log.push({
+      method,
+      url: url.toString(),
+      requestHeaders: redactHeaders(headers),
+      ...(body === undefined ? {} : { requestBody: redactText(body).slice(0, MAX_RECORDED_BODY) }),
+      status: response.status,
+      responseHeaders: redactHeaders(response.headers),
+      responseBody: redactText(text).slice(0, MAX_RECORDED_BODY),
+      diagnostics,
+      durationMs,
+    });
+    return { method, path: relative, url: url.toString(), status: response.status, headers: response.headers, body: parsed as T, text, diagnostics };
+  };
+  return {
+    request,
+    get: (path, options) => request('GET', path, options),
+    post: (path, options) => request('POST', path, options),
+    put: (path, options) => request('PUT', path, options),
+    delete: (path, options) => request('DELETE', path, options),
+  };
+}
