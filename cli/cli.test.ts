@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/f7t-conformance.ts', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], timeoutMs = 90_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface ResultsFile {
+  verdict: string;
+  results: { requirement: string; outcome: string; reason?: string; exchanges?: { status: number; requestHeaders: Record<string, string> }[] }[];
+}
+
+const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile;
+
+describe('check', () => {
+  test('fails the checks a broken site breaks, naming their requirement ids', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'f7t-fault-'));
+    const result = await run([
+      'check', '--embedded', '--out', out, '--report', 'console,json',
+      '--inject-fault', JSON.stringify({ method: 'GET', path: '/v2/status/*/partitions', status: 503 }),
+      '--inject-fault', JSON.stringify({ method: 'GET', path: '/v2/compute/*/jobs/*', dropField: 'jobs.status' }),
+    ]);
+    expect(result.code).toBe(1);
+    const results = readResults(out);
+    const outcome = (id: string) => results.results.find((r) => r.requirement === id)?.outcome;
+    expect(outcome('V2-STATUS-PARTITIONS-001')).toBe('fail');
+    expect(outcome('V2-COMPUTE-GET-001')).toBe('fail');
+    expect(outcome('V2-STATUS-NODES-001')).toBe('pass');
+    const dropped = results.results.find((r) => r.requirement === 'V2-COMPUTE-GET-001');
+    expect(dropped?.reason).toMatch(/status/);
+    expect(dropped?.exchanges?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(dropped?.exchanges)).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+    expect(result.stdout).toMatch(/FAIL V2-STATUS-PARTITIONS-001/);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: FAIL .*V2-STATUS-PARTITIONS-001/);
+  }, 120_000);
+
+  test('passes against serve on a port, and exits 2 when the token endpoint is unreachable', async () => {
+    // A site clock 60 times faster than the wall: the run without a control plane waits for real.
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--clock', 'scaled:60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        server.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+          const url = /FirecREST v2:\s+(\S+)/.exec(text)?.[1];
+          if (url) resolve(url);
+        });
+        server.on('close', () => reject(new Error(`serve exited: ${text}`)));
+      });
+      const origin = new URL(base).origin;
+      const out = mkdtempSync(join(tmpdir(), 'f7t-serve-'));
+      const result = await run([
+        'check', '--target', base, '--token-url', `${origin}/auth/token`,
+        '--client-id', 'alice-client', '--client-secret', 'alice-secret',
+        '--second-client-id', 'bob-client', '--second-client-secret', 'bob-secret',
+        '--control-url', `${origin}/_sim`, '--out', out, '--report', 'json,junit',
+      ]);
+      expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: PASS/);
+      expect(result.code).toBe(0);
+      expect(readResults(out).results.every((r) => r.outcome === 'pass')).toBe(true);
+      expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/V2-COMPUTE-CANCEL-001/);
+
+      const alone = await run(['check', '--target', base, '--token-url', `${origin}/auth/token`, '--client-id', 'alice-client', '--client-secret', 'alice-secret', '--out', out, '--report', 'json']);
+      const skipped = readResults(out).results.filter((r) => r.outcome === 'skip');
+      expect(skipped.map((r) => r.requirement)).toEqual(expect.arrayContaining(['V2-COMPUTE-LIST-002', 'V2-COMPUTE-CANCEL-002', 'V2-AUTH-EXPIRED-001']));
+      expect(skipped.every((r) => (r.reason ?? '').length > 10)).toBe(true);
+      expect(alone.code).toBe(0);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    const unreachable = await run(['check', '--target', 'http://127.0.0.1:9/v2', '--token-url', 'http://127.0.0.1:9/auth/token', '--client-id', 'x', '--client-secret', 'y']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(/token endpoint .* unreachable/);
+  }, 180_000);
+
+  test('refuses bad usage with exit 2 and a message', async () => {
+    const result = await run(['check', '--target', 'http://127.0.0.1:9/v2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--token-url/);
+  });
+});

@@ -1,0 +1,170 @@
+import { parseArgs } from 'node:util';
+import type { ClientShape } from '../fixtures/site-shape.ts';
+import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
+import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
+import { reportKinds, runCheck, type ReportKind } from './check.ts';
+import { describeServer, startServer } from './serve.ts';
+
+const usage = `f7t-conformance: conformance harness and simulator for FirecREST
+
+Usage:
+  f7t-conformance serve [--port 8000] [--host 127.0.0.1] [--seed N] [--client ID:SECRET:USERNAME]...
+                        [--clock real|manual|scaled:K] [--public-url URL] [--no-control-plane] [--private-jobs]
+  f7t-conformance check --target URL --token-url URL --client-id ID --client-secret SECRET
+                        [--second-client-id ID --second-client-secret SECRET] [--system NAME]
+                        [--control-url URL] [--job-budget SECONDS] [--filter TEXT]
+                        [--out DIR] [--report console,junit,json]
+  f7t-conformance check --embedded [--seed N] [--out DIR] [--report ...]
+
+check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
+FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 every MUST passed, 1 a MUST failed,
+2 the harness could not run.`;
+
+class UsageError extends Error {}
+
+function parseClient(text: string): ClientShape {
+  const [id, secret, username, ...rest] = text.split(':');
+  if (!id || !secret || !username || rest.length > 0) throw new UsageError(`--client takes ID:SECRET:USERNAME, not '${text}'`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(username)) throw new UsageError(`--client: '${username}' is not a POSIX user name`);
+  return { id, secret, username };
+}
+
+function parseClock(text: string): { mode: ClockMode; scale?: number } {
+  const [mode, scale] = text.split(':');
+  if (!clockModes.includes(mode as ClockMode)) throw new UsageError(`--clock takes real, manual or scaled:K, not '${text}'`);
+  if (mode === 'scaled') {
+    const k = Number(scale);
+    if (!(k > 0)) throw new UsageError('--clock scaled:K needs a positive K');
+    return { mode: 'scaled', scale: k };
+  }
+  return { mode: mode as ClockMode };
+}
+
+function parseInteger(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+  return n;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '8000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      client: { type: 'string', multiple: true, default: [] },
+      clock: { type: 'string', default: 'real' },
+      'public-url': { type: 'string' },
+      'no-control-plane': { type: 'boolean', default: false },
+      'private-jobs': { type: 'boolean', default: false },
+    },
+  });
+  const controlPlane = !values['no-control-plane'];
+  const running = await startServer({
+    port: parseInteger('--port', values.port, 0, 65535) ?? 8000,
+    host: values.host,
+    seed: parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
+    clients: values.client.map(parseClient),
+    publicUrl: values['public-url'],
+    clock: parseClock(values.clock),
+    controlPlane,
+    privateJobs: values['private-jobs'],
+  });
+  process.stdout.write(`${describeServer(running, controlPlane)}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  process.stdout.write('f7t-conformance simulator stopped\n');
+  return 0;
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      embedded: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      target: { type: 'string' },
+      'token-url': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'second-client-id': { type: 'string' },
+      'second-client-secret': { type: 'string' },
+      system: { type: 'string' },
+      'control-url': { type: 'string' },
+      'job-budget': { type: 'string' },
+      'inject-fault': { type: 'string', multiple: true, default: [] },
+      filter: { type: 'string' },
+      out: { type: 'string', default: 'reports' },
+      report: { type: 'string', default: 'console,junit,json' },
+    },
+  });
+  const reports = values.report.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = reports.filter((r) => !(reportKinds as readonly string[]).includes(r));
+  if (unknown.length > 0) throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
+  const faults = values['inject-fault'].map((text): InjectedFault => {
+    try {
+      return JSON.parse(text) as InjectedFault;
+    } catch {
+      throw new UsageError(`--inject-fault takes a JSON object, not '${text}'`);
+    }
+  });
+  let target: TargetConfig;
+  if (values.embedded) {
+    const seed = parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
+    target = { kind: 'embedded', faults, ...(seed === undefined ? {} : { seed }) };
+  } else {
+    const env = process.env;
+    const baseUrl = values.target ?? env.FIRECREST_URL;
+    const tokenUrl = values['token-url'] ?? env.AUTH_TOKEN_URL;
+    const clientId = values['client-id'] ?? env.FIRECREST_CLIENT_ID;
+    const clientSecret = values['client-secret'] ?? env.FIRECREST_CLIENT_SECRET;
+    const missing = [
+      ['--target (FIRECREST_URL)', baseUrl],
+      ['--token-url (AUTH_TOKEN_URL)', tokenUrl],
+      ['--client-id (FIRECREST_CLIENT_ID)', clientId],
+      ['--client-secret (FIRECREST_CLIENT_SECRET)', clientSecret],
+    ].filter(([, v]) => !v).map(([name]) => name);
+    if (missing.length > 0) throw new UsageError(`check needs ${missing.join(', ')} (or --embedded)`);
+    if (faults.length > 0) throw new UsageError('--inject-fault works with --embedded only');
+    const secondId = values['second-client-id'];
+    const secondSecret = values['second-client-secret'];
+    if (Boolean(secondId) !== Boolean(secondSecret)) throw new UsageError('--second-client-id and --second-client-secret go together');
+    const second: ClientCredentials | undefined = secondId && secondSecret ? { clientId: secondId, clientSecret: secondSecret } : undefined;
+    target = {
+      kind: 'remote',
+      baseUrl: baseUrl ?? '',
+      tokenUrl: tokenUrl ?? '',
+      primary: { clientId: clientId ?? '', clientSecret: clientSecret ?? '' },
+      second,
+      system: values.system ?? env.FIRECREST_SYSTEM,
+      controlUrl: values['control-url'],
+      jobBudgetS: parseInteger('--job-budget', values['job-budget'], 1, 86400),
+    };
+  }
+  return runCheck({ target, outDir: values.out, reports: reports as ReportKind[], filter: values.filter });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === 'serve') return await serve(args);
+    if (command === 'check') return await check(args);
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`f7t-conformance: ${(error as Error).message}\n(see f7t-conformance --help)\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import { serve as serveHttp, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { ClientShape } from '../fixtures/site-shape.ts';
+import type { ClockMode } from '../simulator/engines/clock/index.ts';
+import { createSimulator, type Simulator } from '../simulator/index.ts';
+
+export interface ServeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly seed: number | undefined;
+  readonly clients: readonly ClientShape[];
+  readonly publicUrl: string | undefined;
+  readonly clock: { readonly mode: ClockMode; readonly scale?: number };
+  readonly controlPlane: boolean;
+  readonly privateJobs: boolean;
+}
+
+export interface RunningSimulator {
+  readonly simulator: Simulator;
+  readonly server: ServerType;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator on a port. The port is bound first so that port 0 can name its issuer. */
+export async function startServer(config: ServeConfig): Promise<RunningSimulator> {
+  let simulator: Simulator | undefined;
+  const server = serveHttp({
+    fetch: (request: Request) =>
+      simulator ? simulator.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
+    port: config.port,
+    hostname: config.host,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  simulator = await createSimulator({
+    publicUrl: url,
+    clients: config.clients,
+    clock: config.clock,
+    controlPlane: config.controlPlane,
+    privateJobs: config.privateJobs,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  });
+  const started = simulator;
+  return {
+    simulator: started,
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
+
+export function describeServer(running: RunningSimulator, controlPlane: boolean): string {
+  const { simulator, url } = running;
+  const info = simulator.control.info();
+  const width = Math.max(...simulator.clients.map((c) => `${c.id} / ${c.secret}`.length));
+  return [
+    `f7t-conformance simulator: site ${info.site}, seed ${info.seed}, systems ${info.systems.join(', ')}`,
+    `  FirecREST v2:    ${url}/v2`,
+    `  token URL:       ${simulator.issuer}/token`,
+    `  OIDC discovery:  ${simulator.issuer}/.well-known/openid-configuration`,
+    controlPlane ? `  control plane:   ${url}/_sim` : '  control plane:   off',
+    '  clients (client_credentials):',
+    ...simulator.clients.map((c) => `    ${`${c.id} / ${c.secret}`.padEnd(width)}  -> ${c.username}`),
+  ].join('\n');
+}
