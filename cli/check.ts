@@ -28,7 +28,9 @@ async function preflight(target: TargetConfig): Promise<void> {
   if (target.kind !== 'remote') return;
   const { token } = await requestToken((input, init) => fetch(input, init), target.tokenUrl, target.primary);
   try {
-    await fetch(`${target.baseUrl.replace(/\/+$/, '')}/status/systems`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${target.baseUrl.replace(/\/+$/, '')}/status/systems`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
   } catch (error) {
     throw new HarnessError(`target ${target.baseUrl} unreachable: ${describe(error)}`);
   }
@@ -61,7 +63,13 @@ export async function runCheck(config: CheckConfig): Promise<number> {
   if (config.reports.includes('console')) reporters.push('dot');
   if (config.reports.includes('junit')) reporters.push(['junit', { suiteName: 'f7t-conformance' }]);
   if (config.reports.includes('json')) {
-    reporters.push(new JsonResultsReporter({ outputFile: resolve(outDir, 'results.json'), root, target: redactedTarget(config.target) }));
+    reporters.push(
+      new JsonResultsReporter({
+        outputFile: resolve(outDir, 'results.json'),
+        root,
+        target: redactedTarget(config.target),
+      }),
+    );
   }
   reporters.push(summary);
   const remote = config.target.kind === 'remote';

@@ -15,7 +15,10 @@ interface Run {
 
 function run(args: string[], timeoutMs = 90_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,7 +34,12 @@ function run(args: string[], timeoutMs = 90_000): Promise<Run> {
 
 interface ResultsFile {
   verdict: string;
-  results: { requirement: string; outcome: string; reason?: string; exchanges?: { status: number; requestHeaders: Record<string, string> }[] }[];
+  results: {
+    requirement: string;
+    outcome: string;
+    reason?: string;
+    exchanges?: { status: number; requestHeaders: Record<string, string> }[];
+  }[];
 }
 
 const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsFile;
@@ -40,9 +48,16 @@ describe('check', () => {
   test('fails the checks a broken site breaks, naming their requirement ids', async () => {
     const out = mkdtempSync(join(tmpdir(), 'f7t-fault-'));
     const result = await run([
-      'check', '--embedded', '--out', out, '--report', 'console,json',
-      '--inject-fault', JSON.stringify({ method: 'GET', path: '/v2/status/*/partitions', status: 503 }),
-      '--inject-fault', JSON.stringify({ method: 'GET', path: '/v2/compute/*/jobs/*', dropField: 'jobs.status' }),
+      'check',
+      '--embedded',
+      '--out',
+      out,
+      '--report',
+      'console,json',
+      '--inject-fault',
+      JSON.stringify({ method: 'GET', path: '/v2/status/*/partitions', status: 503 }),
+      '--inject-fault',
+      JSON.stringify({ method: 'GET', path: '/v2/compute/*/jobs/*', dropField: 'jobs.status' }),
     ]);
     expect(result.code).toBe(1);
     const results = readResults(out);
@@ -60,7 +75,9 @@ describe('check', () => {
 
   test('passes against serve on a port, and exits 2 when the token endpoint is unreachable', async () => {
     // A site clock 60 times faster than the wall: the run without a control plane waits for real.
-    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--clock', 'scaled:60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--clock', 'scaled:60'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const base = await new Promise<string>((resolve, reject) => {
         let text = '';
@@ -74,25 +91,66 @@ describe('check', () => {
       const origin = new URL(base).origin;
       const out = mkdtempSync(join(tmpdir(), 'f7t-serve-'));
       const result = await run([
-        'check', '--target', base, '--token-url', `${origin}/auth/token`,
-        '--client-id', 'alice-client', '--client-secret', 'alice-secret',
-        '--second-client-id', 'bob-client', '--second-client-secret', 'bob-secret',
-        '--control-url', `${origin}/_sim`, '--out', out, '--report', 'json,junit',
+        'check',
+        '--target',
+        base,
+        '--token-url',
+        `${origin}/auth/token`,
+        '--client-id',
+        'alice-client',
+        '--client-secret',
+        'alice-secret',
+        '--second-client-id',
+        'bob-client',
+        '--second-client-secret',
+        'bob-secret',
+        '--control-url',
+        `${origin}/_sim`,
+        '--out',
+        out,
+        '--report',
+        'json,junit',
       ]);
       expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: PASS/);
       expect(result.code).toBe(0);
       expect(readResults(out).results.every((r) => r.outcome === 'pass')).toBe(true);
       expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/V2-COMPUTE-CANCEL-001/);
 
-      const alone = await run(['check', '--target', base, '--token-url', `${origin}/auth/token`, '--client-id', 'alice-client', '--client-secret', 'alice-secret', '--out', out, '--report', 'json']);
+      const alone = await run([
+        'check',
+        '--target',
+        base,
+        '--token-url',
+        `${origin}/auth/token`,
+        '--client-id',
+        'alice-client',
+        '--client-secret',
+        'alice-secret',
+        '--out',
+        out,
+        '--report',
+        'json',
+      ]);
       const skipped = readResults(out).results.filter((r) => r.outcome === 'skip');
-      expect(skipped.map((r) => r.requirement)).toEqual(expect.arrayContaining(['V2-COMPUTE-LIST-002', 'V2-COMPUTE-CANCEL-002', 'V2-AUTH-EXPIRED-001']));
+      expect(skipped.map((r) => r.requirement)).toEqual(
+        expect.arrayContaining(['V2-COMPUTE-LIST-002', 'V2-COMPUTE-CANCEL-002', 'V2-AUTH-EXPIRED-001']),
+      );
       expect(skipped.every((r) => (r.reason ?? '').length > 10)).toBe(true);
       expect(alone.code).toBe(0);
     } finally {
       server.kill('SIGTERM');
     }
-    const unreachable = await run(['check', '--target', 'http://127.0.0.1:9/v2', '--token-url', 'http://127.0.0.1:9/auth/token', '--client-id', 'x', '--client-secret', 'y']);
+    const unreachable = await run([
+      'check',
+      '--target',
+      'http://127.0.0.1:9/v2',
+      '--token-url',
+      'http://127.0.0.1:9/auth/token',
+      '--client-id',
+      'x',
+      '--client-secret',
+      'y',
+    ]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unreachable.stderr).toMatch(/token endpoint .* unreachable/);

@@ -24,14 +24,17 @@ class UsageError extends Error {}
 
 function parseClient(text: string): ClientShape {
   const [id, secret, username, ...rest] = text.split(':');
-  if (!id || !secret || !username || rest.length > 0) throw new UsageError(`--client takes ID:SECRET:USERNAME, not '${text}'`);
-  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(username)) throw new UsageError(`--client: '${username}' is not a POSIX user name`);
+  if (!id || !secret || !username || rest.length > 0)
+    throw new UsageError(`--client takes ID:SECRET:USERNAME, not '${text}'`);
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(username))
+    throw new UsageError(`--client: '${username}' is not a POSIX user name`);
   return { id, secret, username };
 }
 
 function parseClock(text: string): { mode: ClockMode; scale?: number } {
   const [mode, scale] = text.split(':');
-  if (!clockModes.includes(mode as ClockMode)) throw new UsageError(`--clock takes real, manual or scaled:K, not '${text}'`);
+  if (!clockModes.includes(mode as ClockMode))
+    throw new UsageError(`--clock takes real, manual or scaled:K, not '${text}'`);
   if (mode === 'scaled') {
     const k = Number(scale);
     if (!(k > 0)) throw new UsageError('--clock scaled:K needs a positive K');
@@ -43,7 +46,8 @@ function parseClock(text: string): { mode: ClockMode; scale?: number } {
 function parseInteger(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} takes a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -104,9 +108,13 @@ async function check(args: string[]): Promise<number> {
       report: { type: 'string', default: 'console,junit,json' },
     },
   });
-  const reports = values.report.split(',').map((r) => r.trim()).filter(Boolean);
+  const reports = values.report
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = reports.filter((r) => !(reportKinds as readonly string[]).includes(r));
-  if (unknown.length > 0) throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
+  if (unknown.length > 0)
+    throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
   const faults = values['inject-fault'].map((text): InjectedFault => {
     try {
       return JSON.parse(text) as InjectedFault;
@@ -129,13 +137,17 @@ async function check(args: string[]): Promise<number> {
       ['--token-url (AUTH_TOKEN_URL)', tokenUrl],
       ['--client-id (FIRECREST_CLIENT_ID)', clientId],
       ['--client-secret (FIRECREST_CLIENT_SECRET)', clientSecret],
-    ].filter(([, v]) => !v).map(([name]) => name);
+    ]
+      .filter(([, v]) => !v)
+      .map(([name]) => name);
     if (missing.length > 0) throw new UsageError(`check needs ${missing.join(', ')} (or --embedded)`);
     if (faults.length > 0) throw new UsageError('--inject-fault works with --embedded only');
     const secondId = values['second-client-id'];
     const secondSecret = values['second-client-secret'];
-    if (Boolean(secondId) !== Boolean(secondSecret)) throw new UsageError('--second-client-id and --second-client-secret go together');
-    const second: ClientCredentials | undefined = secondId && secondSecret ? { clientId: secondId, clientSecret: secondSecret } : undefined;
+    if (Boolean(secondId) !== Boolean(secondSecret))
+      throw new UsageError('--second-client-id and --second-client-secret go together');
+    const second: ClientCredentials | undefined =
+      secondId && secondSecret ? { clientId: secondId, clientSecret: secondSecret } : undefined;
     target = {
       kind: 'remote',
       baseUrl: baseUrl ?? '',

@@ -24,10 +24,12 @@ export interface RunningSimulator {
 
 /** Starts the simulator on a port. The port is bound first so that port 0 can name its issuer. */
 export async function startServer(config: ServeConfig): Promise<RunningSimulator> {
-  let simulator: Simulator | undefined;
+  const started: { simulator?: Simulator } = {};
   const server = serveHttp({
     fetch: (request: Request) =>
-      simulator ? simulator.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
+      started.simulator
+        ? started.simulator.fetch(request)
+        : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
     port: config.port,
     hostname: config.host,
   });
@@ -38,7 +40,7 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  simulator = await createSimulator({
+  const simulator = await createSimulator({
     publicUrl: url,
     clients: config.clients,
     clock: config.clock,
@@ -46,9 +48,9 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
     privateJobs: config.privateJobs,
     ...(config.seed === undefined ? {} : { seed: config.seed }),
   });
-  const started = simulator;
+  started.simulator = simulator;
   return {
-    simulator: started,
+    simulator,
     server,
     url,
     close: () =>

@@ -27,7 +27,7 @@ function outcomeOf(test: TestCase): { outcome: Outcome; reason?: string } {
       const reason = (result.errors ?? []).map((e) => e.message).join('\n') || 'failed';
       return { outcome: test.meta().outcome === 'error' ? 'error' : 'fail', reason };
     }
-    default:
+    case 'pending':
       return { outcome: 'error', reason: 'the check did not finish' };
   }
 }

@@ -17,7 +17,10 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
   }
   lines.push('Profiles:');
   for (const p of run.profiles) {
-    const warn = p.shouldWarnings.length > 0 ? `, ${p.shouldWarnings.length} SHOULD warning(s): ${p.shouldWarnings.join(', ')}` : '';
+    const warn =
+      p.shouldWarnings.length > 0
+        ? `, ${p.shouldWarnings.length} SHOULD warning(s): ${p.shouldWarnings.join(', ')}`
+        : '';
     const notRun = p.mustNotRun.length > 0 ? `, not run: ${p.mustNotRun.join(', ')}` : '';
     lines.push(`  ${p.profile}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${notRun}${warn}`);
   }

@@ -32,7 +32,7 @@ export function createSiteState(options: SiteStateOptions): SiteState {
   const users = new Map(site.users.map((u) => [u.name, u]));
   const filesystems = new Map<string, FileSystem>();
   for (const system of site.systems) {
-    const fs = createFileSystem({ now: clock.now });
+    const fs = createFileSystem({ now: () => clock.now() });
     for (const mount of system.fileSystems) {
       fs.mkdir(ROOT, mount.path, { mode: 0o755, parents: true });
       if (!mount.perUser) continue;

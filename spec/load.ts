@@ -39,9 +39,7 @@ function toMatcher(template: string): RegExp {
 }
 
 async function load(generation: Generation): Promise<LoadedSpec> {
-  const document = (await SwaggerParser.dereference(
-    documentUrls[generation].pathname,
-  )) as OpenAPIV3_1.Document;
+  const document = (await SwaggerParser.dereference(documentUrls[generation].pathname)) as OpenAPIV3_1.Document;
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of methods) {

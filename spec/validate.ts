@@ -68,7 +68,9 @@ export function createValidator(spec: LoadedSpec): Validator {
         return check(spec.document.components?.schemas?.ErrorBody, response.body);
       }
       if (!operation) {
-        return [{ where: 'path', message: `${response.method} ${response.path} is not in the ${spec.generation} spec` }];
+        return [
+          { where: 'path', message: `${response.method} ${response.path} is not in the ${spec.generation} spec` },
+        ];
       }
       const documented = pickResponse(operation.object.responses as Responses, response.status);
       if (!documented) {

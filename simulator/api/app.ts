@@ -17,7 +17,11 @@ export interface AppEnv {
 }
 
 /** The FirecREST error envelope. */
-export function errorBody(c: Context<AppEnv>, message: string, extra: { errorType?: string; data?: unknown; causedBy?: unknown } = {}) {
+export function errorBody(
+  c: Context<AppEnv>,
+  message: string,
+  extra: { errorType?: string; data?: unknown; causedBy?: unknown } = {},
+) {
   return {
     errorType: extra.errorType ?? 'error',
     message,
@@ -63,7 +67,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
     if (!fault) return next();
     fault.remaining--;
     if (fault.status !== undefined) {
-      c.res = c.json((fault.body ?? errorBody(c, `Injected fault ${fault.id}`)) as object, fault.status as 500);
+      c.res = c.json(fault.body ?? errorBody(c, `Injected fault ${fault.id}`), fault.status as 500);
       return;
     }
     await next();

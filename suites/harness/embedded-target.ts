@@ -24,8 +24,16 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
     second: identity('second', bob),
     system: undefined,
     control: {
-      advance: async (seconds) => void sim.control.advance(seconds),
-      mintToken: (o) => sim.control.mintToken({ username: o.username, ...(o.ttl === undefined ? {} : { ttlS: o.ttl }), ...(o.issuer === undefined ? {} : { issuer: o.issuer }) }),
+      advance: (seconds) => {
+        sim.control.advance(seconds);
+        return Promise.resolve();
+      },
+      mintToken: (o) =>
+        sim.control.mintToken({
+          username: o.username,
+          ...(o.ttl === undefined ? {} : { ttlS: o.ttl }),
+          ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
+        }),
     },
     jobBudgetS: 3600,
     close: async () => {},

@@ -24,7 +24,8 @@ export function expectErrorClass(exchange: Exchange, klass: 4 | 5): void {
 
 export function expectEnvelope(exchange: Exchange): void {
   const body = exchange.body as { message?: unknown } | undefined;
-  if (!(exchange.headers.get('content-type') ?? '').includes('application/json')) fail(exchange, 'the error is not JSON');
+  if (!(exchange.headers.get('content-type') ?? '').includes('application/json'))
+    fail(exchange, 'the error is not JSON');
   if (typeof body !== 'object' || body === null || typeof body.message !== 'string') {
     fail(exchange, 'the error has no message in the FirecREST envelope');
   }

@@ -40,7 +40,12 @@ export interface Client {
 const MAX_RECORDED_BODY = 4000;
 
 /** An HTTP client for one identity; every answer is validated against our spec and recorded. */
-export function createClient(target: Target, validator: Validator, identity: Identity, log: RecordedExchange[]): Client {
+export function createClient(
+  target: Target,
+  validator: Validator,
+  identity: Identity,
+  log: RecordedExchange[],
+): Client {
   const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Exchange<T>> => {
     const url = new URL(`${target.baseUrl}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -90,7 +95,16 @@ export function createClient(target: Target, validator: Validator, identity: Ide
       diagnostics,
       durationMs,
     });
-    return { method, path: relative, url: url.toString(), status: response.status, headers: response.headers, body: parsed as T, text, diagnostics };
+    return {
+      method,
+      path: relative,
+      url: url.toString(),
+      status: response.status,
+      headers: response.headers,
+      body: parsed as T,
+      text,
+      diagnostics,
+    };
   };
   return {
     request,

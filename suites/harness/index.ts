@@ -68,7 +68,7 @@ async function discover(target: Target, validator: Validator): Promise<Discovere
     const info = await client.get<{ user?: { name?: string } }>(`/status/${system}/userinfo`);
     username = info.body.user?.name;
   }
-  if (typeof username !== 'string') throw new HarnessError('cannot tell the primary identity\'s user name');
+  if (typeof username !== 'string') throw new HarnessError("cannot tell the primary identity's user name");
   const fileSystems: FileSystem[] = chosen.fileSystems ?? [];
   const home = fileSystems.find((f) => f.defaultWorkDir) ?? fileSystems.find((f) => f.dataType === 'users');
   const workdir = home ? `${home.path.replace(/\/+$/, '')}/${username}` : `/home/${username}`;
@@ -105,7 +105,10 @@ export function useHarness() {
     return {
       target: d.target,
       api,
-      second: () => (d.target.second ? client(d.target.second) : skip('needs a second identity (--second-client-id and --second-client-secret)')),
+      second: () =>
+        d.target.second
+          ? client(d.target.second)
+          : skip('needs a second identity (--second-client-id and --second-client-secret)'),
       anonymous: createClient(d.target, d.validator, d.target.primary, log),
       system: d.system,
       username: d.username,
@@ -118,13 +121,14 @@ export function useHarness() {
         expectResponse(submitted, 201);
         return String(submitted.body.jobId);
       },
-      waitForJob: (c, jobId, until, what) => waitFor(d.target, `job ${jobId} to ${what}`, async () => {
-        const answer = await c.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
-        if (answer.status === 404) return undefined; // not visible yet: clients retry too
-        expectResponse(answer, 200);
-        const job = answer.body.jobs?.[0];
-        return job && until(job) ? job : undefined;
-      }),
+      waitForJob: (c, jobId, until, what) =>
+        waitFor(d.target, `job ${jobId} to ${what}`, async () => {
+          const answer = await c.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
+          if (answer.status === 404) return undefined; // not visible yet: clients retry too
+          expectResponse(answer, 200);
+          const job = answer.body.jobs?.[0];
+          return job && until(job) ? job : undefined;
+        }),
     };
   };
 

@@ -47,7 +47,9 @@ export async function requestToken(fetcher: Fetch, tokenUrl: string, credentials
   }
   const text = await response.text();
   if (response.status !== 200) {
-    throw new HarnessError(`token endpoint ${tokenUrl} refused client ${credentials.clientId}: ${response.status} ${text.slice(0, 200)}`);
+    throw new HarnessError(
+      `token endpoint ${tokenUrl} refused client ${credentials.clientId}: ${response.status} ${text.slice(0, 200)}`,
+    );
   }
   const body = JSON.parse(text) as { access_token?: string; expires_in?: number };
   if (typeof body.access_token !== 'string') throw new HarnessError(`token endpoint ${tokenUrl} gave no access_token`);

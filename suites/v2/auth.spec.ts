@@ -27,15 +27,21 @@ async function tokenRequest(t: CheckContext, form: Record<string, string>, basic
 }
 
 function expectToken(t: CheckContext, answer: { status: number; body: Record<string, unknown>; text: string }) {
-  if (answer.status !== 200) throw new Error(`[POST] ${t.target.tokenUrl} -> ${answer.status}: ${answer.text.slice(0, 200)}`);
+  if (answer.status !== 200)
+    throw new Error(`[POST] ${t.target.tokenUrl} -> ${answer.status}: ${answer.text.slice(0, 200)}`);
   if (typeof answer.body.access_token !== 'string') throw new Error('no access_token in the answer');
-  if (String(answer.body.token_type).toLowerCase() !== 'bearer') throw new Error(`token_type is ${String(answer.body.token_type)}`);
-  if (typeof answer.body.expires_in !== 'number') throw new Error(`expires_in is ${JSON.stringify(answer.body.expires_in)}, not a number`);
+  if (String(answer.body.token_type).toLowerCase() !== 'bearer')
+    throw new Error(`token_type is ${String(answer.body.token_type)}`);
+  if (typeof answer.body.expires_in !== 'number')
+    throw new Error(`expires_in is ${JSON.stringify(answer.body.expires_in)}, not a number`);
 }
 
 check('V2-AUTH-TOKEN-001', 'issues a token for client_secret_post', async (t) => {
   const { clientId, clientSecret } = t.target.primary.credentials;
-  expectToken(t, await tokenRequest(t, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }));
+  expectToken(
+    t,
+    await tokenRequest(t, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  );
 });
 
 check('V2-AUTH-TOKEN-002', 'issues a token for client_secret_basic', async (t) => {
@@ -46,14 +52,23 @@ check('V2-AUTH-TOKEN-002', 'issues a token for client_secret_basic', async (t) =
 
 check('V2-AUTH-TOKEN-003', 'refuses a wrong client secret with invalid_client', async (t) => {
   const { clientId } = t.target.primary.credentials;
-  const answer = await tokenRequest(t, { grant_type: 'client_credentials', client_id: clientId, client_secret: 'not-the-secret-f7t' });
+  const answer = await tokenRequest(t, {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: 'not-the-secret-f7t',
+  });
   if (answer.status !== 400 && answer.status !== 401) throw new Error(`expected 400 or 401, got ${answer.status}`);
-  if (answer.body.error !== 'invalid_client') throw new Error(`error is ${JSON.stringify(answer.body.error)}, not invalid_client`);
+  if (answer.body.error !== 'invalid_client')
+    throw new Error(`error is ${JSON.stringify(answer.body.error)}, not invalid_client`);
 });
 
 check('V2-AUTH-TOKEN-004', 'refuses an unsupported grant type', async (t) => {
   const { clientId, clientSecret } = t.target.primary.credentials;
-  const answer = await tokenRequest(t, { grant_type: 'urn:f7t:no-such-grant', client_id: clientId, client_secret: clientSecret });
+  const answer = await tokenRequest(t, {
+    grant_type: 'urn:f7t:no-such-grant',
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
   if (answer.status !== 400) throw new Error(`expected 400, got ${answer.status}`);
   if (answer.body.error !== 'unsupported_grant_type') throw new Error(`error is ${JSON.stringify(answer.body.error)}`);
 });
@@ -71,7 +86,11 @@ check('V2-AUTH-MISSING-001', 'answers 401 without a token', async (t) => {
 
 check('V2-AUTH-MISSING-002', 'asks for a Bearer token', async (t) => {
   const answer = await t.api.get('/status/systems', { auth: 'none' });
-  expectThat(answer, /^bearer/i.test(answer.headers.get('www-authenticate') ?? ''), 'no WWW-Authenticate: Bearer header');
+  expectThat(
+    answer,
+    /^bearer/i.test(answer.headers.get('www-authenticate') ?? ''),
+    'no WWW-Authenticate: Bearer header',
+  );
 });
 
 check('V2-AUTH-SCHEME-001', 'answers 401 for Basic credentials', async (t) => {
@@ -115,7 +134,8 @@ check('V2-AUTH-EXPIRED-001', 'answers 401 for an expired token', async (t) => {
 });
 
 check('V2-AUTH-ISSUER-001', 'answers 401 for a token from another issuer', async (t) => {
-  const control = t.target.control ?? t.skip('needs an issuer that mints tokens for another issuer (a simulator target)');
+  const control =
+    t.target.control ?? t.skip('needs an issuer that mints tokens for another issuer (a simulator target)');
   const foreign = await control.mintToken({ username: t.username, issuer: 'https://issuer.invalid/realms/f7t' });
   expectUnauthorized(await t.api.get('/status/systems', { auth: { bearer: foreign } }));
 });

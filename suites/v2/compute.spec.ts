@@ -10,11 +10,17 @@ check('V2-COMPUTE-SUBMIT-001', 'submits a script and answers 201 with a string j
     json: { job: { name: 'f7t-submit', script: jobScripts.exitWith(0), workingDirectory: t.workdir } },
   });
   expectResponse(answer, 201);
-  expectThat(answer, typeof answer.body.jobId === 'string' && answer.body.jobId !== '', 'jobId is not a non-empty string');
+  expectThat(
+    answer,
+    typeof answer.body.jobId === 'string' && answer.body.jobId !== '',
+    'jobId is not a non-empty string',
+  );
 });
 
 check('V2-COMPUTE-SUBMIT-002', 'refuses a job without workingDirectory, naming the field', async (t) => {
-  const answer = await t.api.post(`/compute/${t.system}/jobs`, { json: { job: { name: 'f7t-no-wd', script: jobScripts.exitWith(0) } } });
+  const answer = await t.api.post(`/compute/${t.system}/jobs`, {
+    json: { job: { name: 'f7t-no-wd', script: jobScripts.exitWith(0) } },
+  });
   expectResponse(answer, 400);
   expectThat(answer, (answer.body as { errorType?: string }).errorType === 'validation', 'errorType is not validation');
   expectThat(answer, /working_?directory/i.test(answer.text), 'the error does not name workingDirectory');
@@ -46,7 +52,11 @@ check('V2-COMPUTE-GET-001', 'reads a submitted job back by its id', async (t) =>
 check('V2-COMPUTE-GET-002', 'answers 404 for an unknown job', async (t) => {
   const answer = await t.api.get(`/compute/${t.system}/jobs/999999999`);
   expectResponse(answer, 404);
-  expectThat(answer, /job not found/i.test((answer.body as { message?: string }).message ?? ''), 'the message does not say "Job not found"');
+  expectThat(
+    answer,
+    /job not found/i.test((answer.body as { message?: string }).message ?? ''),
+    'the message does not say "Job not found"',
+  );
 });
 
 check('V2-COMPUTE-GET-003', 'answers 4xx for a malformed job id', async (t) => {
@@ -82,7 +92,11 @@ check('V2-COMPUTE-METADATA-001', "gives a job's script and output path", async (
   const meta = answer.body.jobs[0];
   expectThat(answer, meta?.jobId === id, 'the metadata is for another job');
   expectThat(answer, meta?.script?.trim() === script.trim(), 'the script differs from the one submitted');
-  expectThat(answer, meta?.standardOutput === `${t.workdir}/f7t-meta.out`, `standardOutput is ${String(meta?.standardOutput)}`);
+  expectThat(
+    answer,
+    meta?.standardOutput === `${t.workdir}/f7t-meta.out`,
+    `standardOutput is ${String(meta?.standardOutput)}`,
+  );
 });
 
 check('V2-COMPUTE-METADATA-002', 'answers 404 for the metadata of an unknown job', async (t) => {
@@ -94,7 +108,11 @@ check('V2-COMPUTE-LIST-001', "lists the caller's own job", async (t) => {
   await t.waitForJob(t.api, id, () => true, 'be visible');
   const answer = await t.api.get<{ jobs: Job[] | null }>(`/compute/${t.system}/jobs`);
   expectResponse(answer, 200);
-  expectThat(answer, (answer.body.jobs ?? []).some((j) => j.jobId === id), `job ${id} is not in the list`);
+  expectThat(
+    answer,
+    (answer.body.jobs ?? []).some((j) => j.jobId === id),
+    `job ${id} is not in the list`,
+  );
 });
 
 check('V2-COMPUTE-LIST-002', "does not list another user's jobs", async (t) => {
@@ -105,7 +123,11 @@ check('V2-COMPUTE-LIST-002', "does not list another user's jobs", async (t) => {
   expectResponse(answer, 200);
   const jobs = answer.body.jobs ?? [];
   expectThat(answer, !jobs.some((j) => j.jobId === id), `another user's job ${id} is in the list`);
-  expectThat(answer, jobs.every((j) => j.user === t.username), 'the list holds jobs of other users');
+  expectThat(
+    answer,
+    jobs.every((j) => j.user === t.username),
+    'the list holds jobs of other users',
+  );
   await other.delete(`/compute/${t.system}/jobs/${id}`);
 });
 
@@ -115,7 +137,8 @@ check('V2-COMPUTE-CANCEL-001', 'cancels a running job', async (t) => {
   const answer = await t.api.delete(`/compute/${t.system}/jobs/${id}`);
   expectResponse(answer, 204);
   const job = await t.waitForJob(t.api, id, terminal, 'end after cancel');
-  if (!job.status.state.startsWith('CANCELLED')) throw new Error(`job ${id} ended ${job.status.state}, expected CANCELLED`);
+  if (!job.status.state.startsWith('CANCELLED'))
+    throw new Error(`job ${id} ended ${job.status.state}, expected CANCELLED`);
 });
 
 check('V2-COMPUTE-CANCEL-002', "another user cannot cancel a user's job", async (t) => {
@@ -127,6 +150,10 @@ check('V2-COMPUTE-CANCEL-002', "another user cannot cancel a user's job", async 
   expectEnvelope(refused);
   const still = await t.api.get<{ jobs: Job[] }>(`/compute/${t.system}/jobs/${id}`);
   expectResponse(still, 200);
-  expectThat(still, still.body.jobs[0]?.status.state === 'RUNNING', `the job is ${still.body.jobs[0]?.status.state ?? 'gone'}`);
+  expectThat(
+    still,
+    still.body.jobs[0]?.status.state === 'RUNNING',
+    `the job is ${still.body.jobs[0]?.status.state ?? 'gone'}`,
+  );
   expectResponse(await t.api.delete(`/compute/${t.system}/jobs/${id}`), 204);
 });

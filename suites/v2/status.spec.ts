@@ -7,7 +7,11 @@ check('V2-STATUS-SYSTEMS-001', 'lists the systems of the site', async (t) => {
   const answer = await t.api.get<{ systems: System[] }>('/status/systems');
   expectResponse(answer, 200);
   expectThat(answer, answer.body.systems.length > 0, 'the site lists no system');
-  expectThat(answer, answer.body.systems.some((s) => s.name === t.system), `system ${t.system} is not listed`);
+  expectThat(
+    answer,
+    answer.body.systems.some((s) => s.name === t.system),
+    `system ${t.system} is not listed`,
+  );
 });
 
 check('V2-STATUS-SYSTEMS-002', 'answers with an F7T-AppVersion header', async (t) => {
@@ -30,7 +34,11 @@ check('V2-STATUS-NODES-001', 'lists the nodes of a system', async (t) => {
   const answer = await t.api.get<{ nodes: Node[] }>(`/status/${t.system}/nodes`);
   expectResponse(answer, 200);
   expectThat(answer, answer.body.nodes.length > 0, 'no nodes listed');
-  expectThat(answer, answer.body.nodes.every((n) => n.cpus > 0 && n.state.length > 0), 'a node has no CPUs or no state');
+  expectThat(
+    answer,
+    answer.body.nodes.every((n) => n.cpus > 0 && n.state.length > 0),
+    'a node has no CPUs or no state',
+  );
 });
 
 check('V2-STATUS-PARTITIONS-001', 'lists the partitions of a system', async (t) => {
@@ -52,7 +60,11 @@ check('V2-STATUS-RESERVATIONS-001', 'lists the reservations of a system', async 
 check('V2-STATUS-USERINFO-001', "answers with the caller's own identity", async (t) => {
   const answer = await t.api.get<UserInfo>(`/status/${t.system}/userinfo`);
   expectResponse(answer, 200);
-  expectThat(answer, answer.body.user.name === t.username, `user is ${answer.body.user.name}, the token says ${t.username}`);
+  expectThat(
+    answer,
+    answer.body.user.name === t.username,
+    `user is ${answer.body.user.name}, the token says ${t.username}`,
+  );
   expectThat(
     answer,
     answer.body.groups.some((g) => g.id === answer.body.group.id),

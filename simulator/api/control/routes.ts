@@ -20,7 +20,8 @@ async function readObject(c: { req: { text(): Promise<string> } }): Promise<Reco
   return value as Record<string, unknown>;
 }
 
-const asError = (error: unknown) => new SimError(400, `[_sim] ${error instanceof Error ? error.message : String(error)}`);
+const asError = (error: unknown) =>
+  new SimError(400, `[_sim] ${error instanceof Error ? error.message : String(error)}`);
 
 /** The control plane: reset, seed, clock, journal, tokens and faults, for tests and demos. */
 export function createControlRoutes(sim: SimulatorContext) {
@@ -68,8 +69,10 @@ export function createControlRoutes(sim: SimulatorContext) {
     if (typeof body.username !== 'string' || body.username === '') {
       throw new SimError(400, '[_sim] username: a string is required');
     }
-    if (body.ttl !== undefined && typeof body.ttl !== 'number') throw new SimError(400, '[_sim] ttl: a number of seconds');
-    if (body.issuer !== undefined && typeof body.issuer !== 'string') throw new SimError(400, '[_sim] issuer: a string');
+    if (body.ttl !== undefined && typeof body.ttl !== 'number')
+      throw new SimError(400, '[_sim] ttl: a number of seconds');
+    if (body.issuer !== undefined && typeof body.issuer !== 'string')
+      throw new SimError(400, '[_sim] issuer: a string');
     const token = await control.mintToken({
       username: body.username,
       ...(typeof body.ttl === 'number' ? { ttlS: body.ttl } : {}),

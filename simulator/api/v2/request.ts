@@ -37,19 +37,25 @@ export function queryBool(c: Context<AppEnv>, name: string, fallback = false): b
   const value = raw.toLowerCase();
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
-  throw validationError([{ location: 'query', name, message: 'Input should be a valid boolean, unable to interpret input' }]);
+  throw validationError([
+    { location: 'query', name, message: 'Input should be a valid boolean, unable to interpret input' },
+  ]);
 }
 
 /** A job id: FirecREST's pattern is alphanumeric; Slurm's ids are numbers. */
 export function jobIdParam(c: Context<AppEnv>): number {
   const raw = c.req.param('jobId') ?? '';
   if (!/^[a-zA-Z0-9]+$/.test(raw)) {
-    throw validationError([{ location: 'path', name: 'job_id', message: "String should match pattern '^[a-zA-Z0-9]+$'" }]);
+    throw validationError([
+      { location: 'path', name: 'job_id', message: "String should match pattern '^[a-zA-Z0-9]+$'" },
+    ]);
   }
   // DEVIATION: upstream passes a non-numeric id to sacct and answers 500; a malformed id is bad
   // input, so the simulator answers 400 naming the parameter.
   if (!/^\d{1,15}$/.test(raw)) {
-    throw validationError([{ location: 'path', name: 'job_id', message: `'${raw}' is not a valid job id: Slurm job ids are numbers` }]);
+    throw validationError([
+      { location: 'path', name: 'job_id', message: `'${raw}' is not a valid job id: Slurm job ids are numbers` },
+    ]);
   }
   return Number(raw);
 }

@@ -7,8 +7,10 @@ const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.floo
 /** A job as FirecREST v2 renders a Slurm accounting record. */
 export function jobModel(job: Job, now: number) {
   const pending = job.state === 'PENDING';
-  const elapsed = pending || job.startTime === undefined ? 0 : Math.floor(((job.endTime ?? now) - job.startTime) / 1000);
-  const state = job.state === 'CANCELLED' && job.cancelledBy !== undefined ? `CANCELLED by ${job.cancelledBy}` : job.state;
+  const elapsed =
+    pending || job.startTime === undefined ? 0 : Math.floor(((job.endTime ?? now) - job.startTime) / 1000);
+  const state =
+    job.state === 'CANCELLED' && job.cancelledBy !== undefined ? `CANCELLED by ${job.cancelledBy}` : job.state;
   const time = {
     elapsed,
     start: seconds(job.startTime),

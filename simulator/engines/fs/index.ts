@@ -53,7 +53,12 @@ export interface FileSystem {
   stat(cred: Credentials, path: string, options?: { follow?: boolean }): Stat;
   exists(cred: Credentials, path: string): boolean;
   mkdir(cred: Credentials, path: string, options?: { mode?: number; parents?: boolean }): Stat;
-  writeFile(cred: Credentials, path: string, data: Uint8Array | string, options?: { mode?: number; append?: boolean }): Stat;
+  writeFile(
+    cred: Credentials,
+    path: string,
+    data: Uint8Array | string,
+    options?: { mode?: number; append?: boolean },
+  ): Stat;
   readFile(cred: Credentials, path: string): Buffer;
   readdir(cred: Credentials, path: string): string[];
   chown(cred: Credentials, path: string, uid: number, gid: number): Stat;
@@ -79,9 +84,19 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   const make = (type: InodeType, mode: number, uid: number, gid: number): Inode => {
     const t = options.now();
     return {
-      ino: nextIno++, type, mode, uid, gid, atime: t, mtime: t, ctime: t,
-      nlink: type === 'directory' ? 2 : 1, chunks: [], size: 0,
-      children: type === 'directory' ? new Map() : undefined, target: undefined,
+      ino: nextIno++,
+      type,
+      mode,
+      uid,
+      gid,
+      atime: t,
+      mtime: t,
+      ctime: t,
+      nlink: type === 'directory' ? 2 : 1,
+      chunks: [],
+      size: 0,
+      children: type === 'directory' ? new Map() : undefined,
+      target: undefined,
     };
   };
   const root = make('directory', 0o755, 0, 0);
@@ -92,7 +107,11 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
     return (bits & want) === want;
   };
 
-  interface Resolved { node: Inode | undefined; parent: Inode; name: string }
+  interface Resolved {
+    node: Inode | undefined;
+    parent: Inode;
+    name: string;
+  }
 
   /** Walks a path checking search permission on every directory; `follow` applies to the last part. */
   const resolve = (cred: Credentials, path: string, follow: boolean, depth = 0): Resolved => {
@@ -140,8 +159,17 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   };
 
   const toStat = (n: Inode): Stat => ({
-    ino: n.ino, type: n.type, mode: n.mode, uid: n.uid, gid: n.gid, size: n.type === 'directory' ? 4096 : n.size,
-    nlink: n.nlink, atime: n.atime, mtime: n.mtime, ctime: n.ctime, target: n.target,
+    ino: n.ino,
+    type: n.type,
+    mode: n.mode,
+    uid: n.uid,
+    gid: n.gid,
+    size: n.type === 'directory' ? 4096 : n.size,
+    nlink: n.nlink,
+    atime: n.atime,
+    mtime: n.mtime,
+    ctime: n.ctime,
+    target: n.target,
   });
 
   const addChild = (parent: Inode, name: string, child: Inode) => {
@@ -180,7 +208,8 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       return toStat(dir);
     },
     writeFile(cred, path, data, opts = {}) {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const bytes =
+        typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const { node, parent, name } = resolve(cred, path, true);
       let file = node;
       if (!file) {

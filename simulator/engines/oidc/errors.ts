@@ -23,5 +23,9 @@ export const authMessages = {
 
 export function unauthorized(message: string, token?: string): SimError {
   // FirecREST echoes the presented token back in an `auth-token` header on its 401s.
-  return new SimError(401, message, token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } });
+  return new SimError(
+    401,
+    message,
+    token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } },
+  );
 }

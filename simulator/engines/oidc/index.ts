@@ -135,19 +135,25 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     jwks: () => ({ keys: [jwk] }),
     async issueToken(request) {
       const challenge = request.basic ? { 'www-authenticate': 'Basic realm="f7t-conformance"' } : undefined;
-      if (!request.clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication is missing.', challenge);
+      if (!request.clientId)
+        throw new OAuthError(401, 'invalid_client', 'Client authentication is missing.', challenge);
       const client = clients.get(request.clientId);
       if (!client || client.secret !== request.clientSecret) {
         throw new OAuthError(401, 'invalid_client', 'Invalid client or client credentials.', challenge);
       }
       if (!request.grantType) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type.');
       if (request.grantType !== 'client_credentials') {
-        throw new OAuthError(400, 'unsupported_grant_type', `Grant type ${request.grantType} is not supported; use client_credentials.`);
+        throw new OAuthError(
+          400,
+          'unsupported_grant_type',
+          `Grant type ${request.grantType} is not supported; use client_credentials.`,
+        );
       }
       const requested = (request.scope ?? '').split(' ').filter(Boolean);
       const unknown = requested.filter((s) => !(supportedScopes as readonly string[]).includes(s));
       if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
-      const scope = requested.length > 0 ? [...new Set([...requested, 'firecrest'])].join(' ') : supportedScopes.join(' ');
+      const scope =
+        requested.length > 0 ? [...new Set([...requested, 'firecrest'])].join(' ') : supportedScopes.join(' ');
       const accessToken = await mint({ username: client.username, clientId: client.id, scope });
       return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
     },

@@ -245,7 +245,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (reservationName !== undefined) {
         const reservation = spec.reservations.find((r) => r.name === reservationName);
         if (!reservation) throw slurmErrors.submitRejected('Requested reservation is invalid');
-        if (!reservation.users.includes(user.name)) throw slurmErrors.submitRejected('Access denied to requested reservation');
+        if (!reservation.users.includes(user.name))
+          throw slurmErrors.submitRejected('Access denied to requested reservation');
       }
       const constraint = request.constraints ?? d.constraint;
       if (constraint && !spec.nodes.some((n) => matchesConstraint(n, constraint))) {
@@ -282,7 +283,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         workingDirectory: workdir,
         stdin: request.standardInput ?? d.input ?? '/dev/null',
         stdout,
-        stderr: request.standardError ?? d.error ? resolve(request.standardError ?? d.error ?? '') : stdout,
+        stderr: (request.standardError ?? d.error) ? resolve(request.standardError ?? d.error ?? '') : stdout,
         script,
         env: request.env ?? {},
         submitTime: now,
@@ -308,7 +309,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     list(system, user, opts = {}) {
       sync();
       return [...jobsOf(system).values()].filter(
-        (j) => (opts.allUsers ? visible(j, user) : j.user.name === user.name) && (!opts.account || j.account === opts.account),
+        (j) =>
+          (opts.allUsers ? visible(j, user) : j.user.name === user.name) &&
+          (!opts.account || j.account === opts.account),
       );
     },
     get: find,
@@ -343,7 +346,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const busy = busyNodes(spec.name);
       const reserved = new Set(activeReservations(spec, now).flatMap((r) => r.nodes));
       return new Map(
-        spec.nodes.map((n) => [n.name, busy.has(n.name) ? 'ALLOCATED' : reserved.has(n.name) ? 'RESERVED' : 'IDLE'] as const),
+        spec.nodes.map(
+          (n) => [n.name, busy.has(n.name) ? 'ALLOCATED' : reserved.has(n.name) ? 'RESERVED' : 'IDLE'] as const,
+        ),
       );
     },
   };

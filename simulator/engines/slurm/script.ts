@@ -44,17 +44,27 @@ export interface ParsedScript {
 }
 
 const optionNames: Record<string, keyof Directives> = {
-  '-J': 'jobName', '--job-name': 'jobName',
-  '-t': 'timeS', '--time': 'timeS',
-  '-N': 'nodes', '--nodes': 'nodes',
-  '-o': 'output', '--output': 'output',
-  '-e': 'error', '--error': 'error',
-  '-i': 'input', '--input': 'input',
-  '-p': 'partition', '--partition': 'partition',
-  '-A': 'account', '--account': 'account',
+  '-J': 'jobName',
+  '--job-name': 'jobName',
+  '-t': 'timeS',
+  '--time': 'timeS',
+  '-N': 'nodes',
+  '--nodes': 'nodes',
+  '-o': 'output',
+  '--output': 'output',
+  '-e': 'error',
+  '--error': 'error',
+  '-i': 'input',
+  '--input': 'input',
+  '-p': 'partition',
+  '--partition': 'partition',
+  '-A': 'account',
+  '--account': 'account',
   '--reservation': 'reservation',
-  '-C': 'constraint', '--constraint': 'constraint',
-  '-D': 'chdir', '--chdir': 'chdir',
+  '-C': 'constraint',
+  '--constraint': 'constraint',
+  '-D': 'chdir',
+  '--chdir': 'chdir',
 };
 
 /** Splits a shell line into words, honouring quotes; single-quoted words are marked literal. */
@@ -207,12 +217,19 @@ export function expandFilenamePattern(
 ): string {
   return pattern.replace(/%(%|j|x|u|A|a|N)/g, (_, key: string) => {
     switch (key) {
-      case '%': return '%';
-      case 'j': case 'A': return String(values.jobId);
-      case 'x': return values.jobName;
-      case 'u': return values.user;
-      case 'a': return '4294967294';
-      default: return values.node;
+      case '%':
+        return '%';
+      case 'j':
+      case 'A':
+        return String(values.jobId);
+      case 'x':
+        return values.jobName;
+      case 'u':
+        return values.user;
+      case 'a':
+        return '4294967294';
+      default:
+        return values.node;
     }
   });
 }

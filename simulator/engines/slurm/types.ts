@@ -2,7 +2,14 @@ import type { User } from '../site/types.ts';
 import type { OutputEvent } from './script.ts';
 
 export const baseStates = [
-  'PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED', 'OUT_OF_MEMORY', 'NODE_FAIL',
+  'PENDING',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'TIMEOUT',
+  'CANCELLED',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
 ] as const;
 export type BaseState = (typeof baseStates)[number];
 

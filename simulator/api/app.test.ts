@@ -1,0 +1,134 @@
+import { describe, expect, test } from 'vitest';
+import { createSimulator } from '../index.ts';
+
+async function setup() {
+  const sim = await createSimulator({ clock: { mode: 'manual' } });
+  const token = await sim.control.mintToken({ username: 'alice' });
+  const call = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+    sim.fetch(
+      new Request(`http://localhost${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body }),
+      }),
+    );
+  return { sim, call };
+}
+
+describe('the HTTP layer', () => {
+  test('bad input gets a 4xx naming the problem, never a 5xx', async () => {
+    const { call } = await setup();
+    const bodies = [
+      '',
+      'null',
+      '[]',
+      '{"job": 1}',
+      '{"job": {"workingDirectory": 5}}',
+      '{"job": {"workingDirectory": "/home/alice", "env": 3}}',
+      '{"job": {"script": "#!/bin/bash", "workingDirectory": "/home/alice", "name": ["x"]}}',
+      '\u0000',
+      '{'.repeat(5000),
+    ];
+    for (const body of bodies) {
+      const answer = await call('POST', '/v2/compute/daint/jobs', body);
+      expect(answer.status, body.slice(0, 40)).toBe(400);
+      const error = (await answer.json()) as { errorType: string; message: string };
+      expect(error.errorType).toBe('validation');
+    }
+    for (const path of [
+      '/v2/compute/daint/jobs/%00',
+      '/v2/compute/daint/jobs/1e3',
+      '/v2/compute/daint/jobs?allusers=maybe',
+      '/v2/status/daint/partitions?show_hidden=2',
+      `/v2/compute/${'x'.repeat(10000)}/jobs`,
+    ]) {
+      const answer = await call('GET', path);
+      expect(answer.status, path.slice(0, 50)).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path.slice(0, 50)).toBeLessThan(500);
+    }
+    const missing = await call('POST', '/v2/compute/daint/jobs', '{"job": {"script": "#!/bin/bash\\n"}}');
+    expect(await missing.json()).toMatchObject({
+      data: { fields: [{ location: 'body', name: 'job.workingDirectory' }] },
+    });
+  });
+
+  test('accepts snake_case job fields and env as a list', async () => {
+    const { call } = await setup();
+    const answer = await call(
+      'POST',
+      '/v2/compute/daint/jobs',
+      JSON.stringify({
+        job: {
+          working_directory: '/home/alice',
+          script: '#!/bin/bash\necho $A\n',
+          standard_output: '/home/alice/o.txt',
+          env: ['A=1'],
+        },
+      }),
+    );
+    expect(answer.status).toBe(201);
+  });
+
+  test('the token endpoint speaks OAuth, in both client authentication methods', async () => {
+    const { sim } = await setup();
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      sim.fetch(
+        new Request('http://localhost/auth/token', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        }),
+      );
+    const basic = Buffer.from('alice-client:alice-secret').toString('base64');
+    expect((await post('grant_type=client_credentials', { authorization: `Basic ${basic}` })).status).toBe(200);
+    const wrong = await post('grant_type=client_credentials&client_id=alice-client&client_secret=x');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+    const grant = await post('grant_type=password&client_id=alice-client&client_secret=alice-secret');
+    expect(await grant.json()).toMatchObject({ error: 'unsupported_grant_type' });
+    const discovery = (await (
+      await sim.fetch(new Request('http://localhost/auth/.well-known/openid-configuration'))
+    ).json()) as { jwks_uri: string };
+    expect(discovery.jwks_uri).toBe('http://localhost/auth/certs');
+  });
+
+  test('the control plane resets state, moves the clock and injects faults; bad input is a 400', async () => {
+    const { sim, call } = await setup();
+    const submitted = (await (
+      await call(
+        'POST',
+        '/v2/compute/daint/jobs',
+        JSON.stringify({ job: { workingDirectory: '/home/alice', script: '#!/bin/bash\nsleep 60\n' } }),
+      )
+    ).json()) as { jobId: string };
+    const control = (method: string, path: string, body?: unknown) =>
+      sim.fetch(
+        new Request(`http://localhost/_sim${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      );
+    expect((await control('POST', '/clock/advance', { seconds: 61 })).status).toBe(200);
+    const job = (await (await call('GET', `/v2/compute/daint/jobs/${submitted.jobId}`)).json()) as {
+      jobs: { status: { state: string } }[];
+    };
+    expect(job.jobs[0]?.status.state).toBe('COMPLETED');
+    expect((await control('POST', '/clock/advance', { seconds: -1 })).status).toBe(400);
+    expect((await control('POST', '/faults', { path: 'no-slash' })).status).toBe(400);
+    expect((await control('POST', '/faults', { path: '/v2/status/systems', status: 418, times: 1 })).status).toBe(201);
+    expect((await call('GET', '/v2/status/systems')).status).toBe(418);
+    expect((await call('GET', '/v2/status/systems')).status).toBe(200);
+    const journal = (await (await control('GET', '/journal')).json()) as {
+      entries: { path: string; status: number; user: string }[];
+    };
+    expect(journal.entries.at(-1)).toMatchObject({ path: '/v2/status/systems', status: 200, user: 'alice' });
+    expect((await control('POST', '/reset')).status).toBe(200);
+    expect((await call('GET', `/v2/compute/daint/jobs/${submitted.jobId}`)).status).toBe(404);
+  });
+
+  test('without the control plane /_sim does not exist', async () => {
+    const sim = await createSimulator({ controlPlane: false });
+    expect((await sim.fetch(new Request('http://localhost/_sim/reset', { method: 'POST' }))).status).toBe(404);
+  });
+});

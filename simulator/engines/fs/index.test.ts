@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { ROOT, createFileSystem } from './index.ts';
+
+const alice = { uid: 1001, gids: [1001] };
+const bob = { uid: 1002, gids: [1002] };
+
+function tree() {
+  const fs = createFileSystem({ now: () => 0 });
+  fs.mkdir(ROOT, '/home', { mode: 0o755 });
+  fs.mkdir(ROOT, '/home/alice', { mode: 0o700 });
+  fs.chown(ROOT, '/home/alice', 1001, 1001);
+  return fs;
+}
+
+describe('file system', () => {
+  test('owner reads and writes, others are refused by mode bits', () => {
+    const fs = tree();
+    fs.writeFile(alice, '/home/alice/a.txt', 'hello');
+    expect(fs.readFile(alice, '/home/alice/a.txt').toString()).toBe('hello');
+    expect(() => fs.readFile(bob, '/home/alice/a.txt')).toThrow(
+      expect.objectContaining({ code: 'EACCES', status: 403 }),
+    );
+    expect(() => fs.writeFile(bob, '/home/alice/b.txt', 'x')).toThrow(expect.objectContaining({ code: 'EACCES' }));
+    expect(() => fs.readFile(bob, '/home/alice/../alice/a.txt')).toThrow(expect.objectContaining({ code: 'EACCES' }));
+  });
+
+  test('errno for missing, non-directory, existing, bad paths', () => {
+    const fs = tree();
+    fs.writeFile(alice, '/home/alice/f', '');
+    expect(() => fs.readFile(alice, '/home/alice/nope')).toThrow(
+      expect.objectContaining({ code: 'ENOENT', status: 404 }),
+    );
+    expect(() => fs.readFile(alice, '/home/alice/f/x')).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    expect(() => fs.mkdir(alice, '/home/alice/f')).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    expect(() => fs.readFile(alice, 'relative')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    expect(() => fs.readFile(alice, '/home/a\0b')).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    expect(() => fs.readFile(alice, `/${'x'.repeat(5000)}`)).toThrow(expect.objectContaining({ code: 'ENAMETOOLONG' }));
+  });
+
+  test('append keeps bytes exact; mkdir -p; chown only by root', () => {
+    const fs = tree();
+    fs.writeFile(alice, '/home/alice/bin', new Uint8Array([0, 255, 1]));
+    fs.writeFile(alice, '/home/alice/bin', new Uint8Array([2]), { append: true });
+    expect([...fs.readFile(alice, '/home/alice/bin')]).toEqual([0, 255, 1, 2]);
+    fs.mkdir(alice, '/home/alice/a/b/c', { parents: true });
+    expect(fs.readdir(alice, '/home/alice/a/b')).toEqual(['c']);
+    expect(() => fs.chown(alice, '/home/alice/bin', 1002, 1002)).toThrow(expect.objectContaining({ code: 'EPERM' }));
+  });
+});
