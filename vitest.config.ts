@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ClosingLineReporter } from './reporters/closing-line.ts';
 
 // `npm test`: unit tests beside the code, and the conformance suites against an embedded simulator.
 export default defineConfig({
@@ -7,5 +8,6 @@ export default defineConfig({
     exclude: ['node_modules/**', 'reports/**'],
     provide: { target: { kind: 'embedded' } },
     testTimeout: 30_000,
+    reporters: ['default', new ClosingLineReporter()],
   },
 });

@@ -1,6 +1,6 @@
 export interface JournalEntry {
-  /** Wall time, ISO 8601. */
-  readonly at: string;
+  /** Wall time, epoch ms. */
+  readonly at: number;
   readonly method: string;
   readonly path: string;
   readonly query: string;

@@ -42,16 +42,20 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
     const requestId = given && ID.test(given) ? given : randomUUID().replaceAll('-', '');
     c.set('requestId', requestId);
     const correlation = c.req.header('x-correlation-id');
-    await next();
+    // Headers set before the handler are applied as the answer is built, which costs less than
+    // changing a finished Response.
     c.header('x-request-id', requestId);
     c.header('x-correlation-id', correlation && ID.test(correlation) ? correlation : requestId);
-    const url = new URL(c.req.url);
-    if (!url.pathname.startsWith('/_sim')) {
+    await next();
+    const path = c.req.path;
+    if (!path.startsWith('/_sim')) {
+      const url = c.req.url;
+      const q = url.indexOf('?');
       sim.journal.record({
-        at: new Date().toISOString(),
+        at: Date.now(),
         method: c.req.method,
-        path: url.pathname,
-        query: url.search,
+        path,
+        query: q < 0 ? '' : url.slice(q),
         status: c.res.status,
         user: c.get('user')?.name ?? null,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
@@ -61,7 +65,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
 
   app.use(async (c, next) => {
     if (sim.faults.length === 0) return next();
-    const path = new URL(c.req.url).pathname;
+    const path = c.req.path;
     if (path.startsWith('/_sim')) return next();
     const fault = matchFault(sim.faults, c.req.method, path);
     if (!fault) return next();

@@ -59,7 +59,9 @@ export function createControlRoutes(sim: SimulatorContext) {
       throw asError(error);
     }
   });
-  app.get('/journal', (c) => c.json({ entries: control.journal() }));
+  app.get('/journal', (c) =>
+    c.json({ entries: control.journal().map((e) => ({ ...e, at: new Date(e.at).toISOString() })) }),
+  );
   app.delete('/journal', (c) => {
     control.clearJournal();
     return c.body(null, 204);

@@ -11,9 +11,9 @@ export function createV2Routes(sim: SimulatorContext) {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
-    await next();
     c.header('F7T-AppVersion', sim.state.site.appVersion);
     c.header('F7T-Timestamp', String(Date.now() / 1000));
+    await next();
   });
 
   // The one route FirecREST serves without a token.
@@ -26,6 +26,7 @@ export function createV2Routes(sim: SimulatorContext) {
     if (!match?.[1]) throw unauthorized(authMessages.missing);
     const verified = await sim.idp.verify(match[1]);
     const user = sim.state.user(verified.username);
+    // DEVIATION: upstream fails later over SSH with a 500; a clear 403 says what is wrong.
     if (!user) {
       throw new SimError(403, `User '${verified.username}' has no account on this site.`);
     }

@@ -72,6 +72,7 @@ function systemModel(sim: SimulatorContext, system: SystemSpec) {
         `#SBATCH --partition=${system.transferPartition}`,
       ],
       max_ops_file_size: MAX_OPS_FILE_SIZE,
+      // DEVIATION: a real site shows its transfer configuration; transfers are not simulated yet.
       data_transfer: null,
     },
   };
@@ -81,7 +82,18 @@ export function createStatusRoutes(sim: SimulatorContext) {
   const app = new Hono<AppEnv>();
   const spec = (name: string) => sim.state.scheduler.system(name);
 
-  app.get('/systems', (c) => c.json({ systems: sim.state.site.systems.map((s) => systemModel(sim, s)) }));
+  // The list changes only when a health check "runs": render it once per check and site.
+  const rendered = new WeakMap<object, { checked: number; body: string }>();
+  app.get('/systems', (c) => {
+    const { site } = sim.state;
+    const checked = lastHealthCheck(sim).getTime();
+    let cached = rendered.get(site);
+    if (cached?.checked !== checked) {
+      cached = { checked, body: JSON.stringify({ systems: site.systems.map((s) => systemModel(sim, s)) }) };
+      rendered.set(site, cached);
+    }
+    return c.body(cached.body, 200, { 'content-type': 'application/json' });
+  });
 
   app.get('/:system/nodes', (c) => {
     const system = spec(c.req.param('system'));

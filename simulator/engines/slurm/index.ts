@@ -50,6 +50,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const nextId = new Map(site.systems.map((s) => [s.name, site.firstJobId]));
   const running = new Set<Job>();
 
+  // DEVIATION: upstream lower-cases the whole request path; only system names ignore case here.
   const systemSpec = (name: string) => {
     const spec = systems.get(name.toLowerCase());
     if (!spec) throw slurmErrors.systemNotFound();
