@@ -2,6 +2,7 @@ import type { SiteShape } from '../fixtures/site-shape.ts';
 import { createClock, type Clock, type ClockMode } from './engines/clock/index.ts';
 import { ROOT, createFileSystem, type FileSystem } from './engines/fs/index.ts';
 import { generateSite } from './engines/site/generate.ts';
+import { createNameDirectory, type NameDirectory } from './engines/site/names.ts';
 import type { Site, User } from './engines/site/types.ts';
 import { createScheduler, type Scheduler } from './engines/slurm/index.ts';
 
@@ -12,6 +13,8 @@ export interface SiteState {
   readonly filesystems: ReadonlyMap<string, FileSystem>;
   readonly scheduler: Scheduler;
   user(name: string): User | undefined;
+  /** Names of uids and gids, as /etc/passwd and /etc/group give them. */
+  readonly names: NameDirectory;
   filesystem(system: string): FileSystem;
 }
 
@@ -35,6 +38,7 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     const fs = createFileSystem({ now: () => clock.now() });
     for (const mount of system.fileSystems) {
       fs.mkdir(ROOT, mount.path, { mode: 0o755, parents: true });
+      fs.chmod(ROOT, mount.path, mount.mode ?? 0o755);
       if (!mount.perUser) continue;
       for (const user of site.users) {
         const dir = `${mount.path}/${user.name}`;
@@ -50,5 +54,13 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     return fs;
   };
   const scheduler = createScheduler({ site, clock, filesystem, privateJobs: options.privateJobs });
-  return { site, clock, filesystems, scheduler, user: (name) => users.get(name), filesystem };
+  return {
+    site,
+    clock,
+    filesystems,
+    scheduler,
+    user: (name) => users.get(name),
+    filesystem,
+    names: createNameDirectory(site),
+  };
 }

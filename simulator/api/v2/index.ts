@@ -5,6 +5,7 @@ import { SimError } from '../../errors.ts';
 import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 import { createComputeRoutes } from './compute.ts';
+import { createOpsRoutes } from './filesystem/ops.ts';
 import { createStatusRoutes, liveness } from './status.ts';
 
 export function createV2Routes(sim: SimulatorContext) {
@@ -37,5 +38,6 @@ export function createV2Routes(sim: SimulatorContext) {
 
   app.route('/status', createStatusRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));
+  app.route('/filesystem', createOpsRoutes(sim));
   return app;
 }

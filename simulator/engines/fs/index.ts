@@ -1,7 +1,9 @@
-import { FsError } from './errors.ts';
+import { FsError, type FsOp } from './errors.ts';
+import { S_IFDIR, S_IFLNK, S_IFREG, STICKY } from './mode.ts';
 
-export { FsError } from './errors.ts';
-export type { Errno } from './errors.ts';
+export { FsError, errnos } from './errors.ts';
+export type { Errno, FsOp } from './errors.ts';
+export { applyMode, formatPermissions } from './mode.ts';
 
 /** Who is asking: uid 0 is root. */
 export interface Credentials {
@@ -21,7 +23,7 @@ interface Inode {
   mtime: number;
   ctime: number;
   nlink: number;
-  chunks: Buffer[];
+  chunks: Buffer[] | undefined;
   size: number;
   children: Map<string, Inode> | undefined;
   target: string | undefined;
@@ -29,9 +31,12 @@ interface Inode {
 
 export interface Stat {
   readonly ino: number;
+  readonly dev: number;
   readonly type: InodeType;
   /** Permission bits, including setuid/setgid/sticky (e.g. 0o1777). */
   readonly mode: number;
+  /** `st_mode`: the permission bits with the file type bits. */
+  readonly rawMode: number;
   readonly uid: number;
   readonly gid: number;
   readonly size: number;
@@ -43,15 +48,24 @@ export interface Stat {
   readonly target: string | undefined;
 }
 
+export interface Entry {
+  readonly name: string;
+  readonly stat: Stat;
+}
+
 export const ROOT: Credentials = { uid: 0, gids: [0] };
 const MAX_SYMLINKS = 40;
 const MAX_NAME = 255;
-const MAX_PATH = 4096;
+export const MAX_PATH = 4096;
 const [R, W, X] = [4, 2, 1];
+const DEV = 0x2a;
 
 export interface FileSystem {
   stat(cred: Credentials, path: string, options?: { follow?: boolean }): Stat;
   exists(cred: Credentials, path: string): boolean;
+  /** The entries of a directory with their stats (symlinks not followed), sorted by name. */
+  list(cred: Credentials, path: string): Entry[];
+  readdir(cred: Credentials, path: string): string[];
   mkdir(cred: Credentials, path: string, options?: { mode?: number; parents?: boolean }): Stat;
   writeFile(
     cred: Credentials,
@@ -60,8 +74,11 @@ export interface FileSystem {
     options?: { mode?: number; append?: boolean },
   ): Stat;
   readFile(cred: Credentials, path: string): Buffer;
-  readdir(cred: Credentials, path: string): string[];
-  chown(cred: Credentials, path: string, uid: number, gid: number): Stat;
+  chmod(cred: Credentials, path: string, mode: number): Stat;
+  /** Changes owner and/or group: the owner only by root, the group by the owner to one of theirs. */
+  chown(cred: Credentials, path: string, uid: number | undefined, gid: number | undefined): Stat;
+  symlink(cred: Credentials, target: string, linkPath: string): Stat;
+  rm(cred: Credentials, path: string, options?: { recursive?: boolean }): void;
   /** Whether `cred` may write into the directory at `path` (and reach it). */
   canWriteDirectory(cred: Credentials, path: string): boolean;
 }
@@ -71,13 +88,15 @@ export interface FileSystemOptions {
 }
 
 function splitPath(path: string): string[] {
-  if (path.length === 0) throw new FsError('ENOENT', path);
+  if (path.length === 0 || !path.startsWith('/')) throw new FsError('ENOENT', path);
   if (path.includes('\0')) throw new FsError('EINVAL', path.replaceAll('\0', '\\0'));
   if (path.length > MAX_PATH) throw new FsError('ENAMETOOLONG', `${path.slice(0, 64)}...`);
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p.length > MAX_NAME)) throw new FsError('ENAMETOOLONG', path);
   return parts;
 }
+
+const typeBits = { file: S_IFREG, directory: S_IFDIR, symlink: S_IFLNK } as const;
 
 export function createFileSystem(options: FileSystemOptions): FileSystem {
   let nextIno = 2;
@@ -93,7 +112,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       mtime: t,
       ctime: t,
       nlink: type === 'directory' ? 2 : 1,
-      chunks: [],
+      chunks: undefined,
       size: 0,
       children: type === 'directory' ? new Map() : undefined,
       target: undefined,
@@ -102,7 +121,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   const root = make('directory', 0o755, 0, 0);
 
   const allows = (cred: Credentials, node: Inode, want: number): boolean => {
-    if (cred.uid === 0) return want !== X || node.type === 'directory' || (node.mode & 0o111) !== 0;
+    if (cred.uid === 0) return (want & X) === 0 || node.type === 'directory' || (node.mode & 0o111) !== 0;
     const bits = cred.uid === node.uid ? node.mode >> 6 : cred.gids.includes(node.gid) ? node.mode >> 3 : node.mode;
     return (bits & want) === want;
   };
@@ -115,7 +134,6 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
 
   /** Walks a path checking search permission on every directory; `follow` applies to the last part. */
   const resolve = (cred: Credentials, path: string, follow: boolean, depth = 0): Resolved => {
-    if (!path.startsWith('/')) throw new FsError('ENOENT', path);
     const parts = splitPath(path);
     const stack: Inode[] = [root];
     const names: string[] = [];
@@ -140,8 +158,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       }
       if (child.type === 'symlink' && (!last || follow)) {
         if (++links > MAX_SYMLINKS) throw new FsError('ELOOP', path);
-        const base = '/' + names.join('/');
-        const target = child.target?.startsWith('/') ? child.target : `${base}/${child.target ?? ''}`;
+        const target = child.target?.startsWith('/') ? child.target : `/${names.join('/')}/${child.target ?? ''}`;
         const rest = parts.slice(i + 1).join('/');
         return resolve(cred, rest ? `${target}/${rest}` : target, follow, links);
       }
@@ -149,7 +166,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       names.push(name);
       if (last) return { node: child, parent: dir, name };
     }
-    return { node: stack.at(-1), parent: stack.at(-2) ?? root, name: parts.at(-1) ?? '/' };
+    return { node: stack.at(-1), parent: stack.at(-2) ?? root, name: names.at(-1) ?? '/' };
   };
 
   const existing = (cred: Credentials, path: string, follow = true): Inode => {
@@ -160,11 +177,13 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
 
   const toStat = (n: Inode): Stat => ({
     ino: n.ino,
+    dev: DEV,
     type: n.type,
     mode: n.mode,
+    rawMode: typeBits[n.type] | n.mode,
     uid: n.uid,
     gid: n.gid,
-    size: n.type === 'directory' ? 4096 : n.size,
+    size: n.type === 'directory' ? 4096 : n.type === 'symlink' ? Buffer.byteLength(n.target ?? '') : n.size,
     nlink: n.nlink,
     atime: n.atime,
     mtime: n.mtime,
@@ -172,10 +191,41 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
     target: n.target,
   });
 
+  const touch = (node: Inode) => {
+    node.mtime = node.ctime = options.now();
+  };
+
   const addChild = (parent: Inode, name: string, child: Inode) => {
     parent.children?.set(name, child);
     if (child.type === 'directory') parent.nlink++;
-    parent.mtime = parent.ctime = options.now();
+    touch(parent);
+  };
+
+  /** Creating in a directory: it must be a directory the caller may write and search. */
+  const creatable = (cred: Credentials, parent: Inode, path: string, op: FsOp) => {
+    if (parent.type !== 'directory') throw new FsError('ENOTDIR', path, op);
+    if (!allows(cred, parent, W | X)) throw new FsError('EACCES', path, op);
+  };
+
+  /** Removing from a directory: write and search on it, and the sticky bit's ownership rule. */
+  const removable = (cred: Credentials, parent: Inode, node: Inode, path: string) => {
+    if (!allows(cred, parent, W | X)) throw new FsError('EACCES', path, 'remove');
+    if ((parent.mode & STICKY) !== 0 && cred.uid !== 0 && cred.uid !== node.uid && cred.uid !== parent.uid) {
+      throw new FsError('EPERM', path, 'remove');
+    }
+  };
+
+  const removeTree = (cred: Credentials, parent: Inode, name: string, node: Inode, path: string) => {
+    if (node.type === 'directory' && node.children && node.children.size > 0) {
+      if (!allows(cred, node, R | W | X)) throw new FsError('EACCES', path, 'remove');
+      for (const [childName, child] of [...node.children]) {
+        removeTree(cred, node, childName, child, `${path}/${childName}`);
+      }
+    }
+    removable(cred, parent, node, path);
+    parent.children?.delete(name);
+    if (node.type === 'directory') parent.nlink--;
+    touch(parent);
   };
 
   const fs: FileSystem = {
@@ -187,73 +237,107 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
         return false;
       }
     },
+    list(cred, path) {
+      const dir = existing(cred, path);
+      if (dir.type !== 'directory') throw new FsError('ENOTDIR', path, 'open');
+      if (!allows(cred, dir, R | X)) throw new FsError('EACCES', path, 'open');
+      dir.atime = options.now();
+      return [...(dir.children ?? [])]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, node]) => ({ name, stat: toStat(node) }));
+    },
+    readdir: (cred, path) => fs.list(cred, path).map((e) => e.name),
     mkdir(cred, path, opts = {}) {
       const mode = opts.mode ?? 0o755;
       if (opts.parents) {
-        const parts = splitPath(path);
         let current = '';
-        for (const part of parts) {
+        for (const part of splitPath(path)) {
           current += `/${part}`;
           const { node } = resolve(cred, current, true);
-          if (node && node.type !== 'directory') throw new FsError('ENOTDIR', path);
+          if (node && node.type !== 'directory') throw new FsError('EEXIST', current, 'create');
           if (!node) fs.mkdir(cred, current, { mode });
         }
         return fs.stat(cred, path);
       }
       const { node, parent, name } = resolve(cred, path, false);
-      if (node) throw new FsError('EEXIST', path);
-      if (!allows(cred, parent, W | X)) throw new FsError('EACCES', path);
+      if (node) throw new FsError('EEXIST', path, 'create');
+      creatable(cred, parent, path, 'create');
       const dir = make('directory', mode, cred.uid, cred.gids[0] ?? cred.uid);
       addChild(parent, name, dir);
       return toStat(dir);
     },
     writeFile(cred, path, data, opts = {}) {
-      const bytes =
-        typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
       const { node, parent, name } = resolve(cred, path, true);
       let file = node;
       if (!file) {
-        if (!allows(cred, parent, W | X)) throw new FsError('EACCES', path);
+        creatable(cred, parent, path, 'create');
         file = make('file', opts.mode ?? 0o644, cred.uid, cred.gids[0] ?? cred.uid);
         addChild(parent, name, file);
       } else {
-        if (file.type === 'directory') throw new FsError('EISDIR', path);
-        if (!allows(cred, file, W)) throw new FsError('EACCES', path);
+        if (file.type === 'directory') throw new FsError('EISDIR', path, 'create');
+        if (!allows(cred, file, W)) throw new FsError('EACCES', path, 'create');
       }
       if (!opts.append) {
-        file.chunks = [];
+        file.chunks = undefined;
         file.size = 0;
       }
       if (bytes.length > 0) {
-        file.chunks.push(Buffer.from(bytes));
+        (file.chunks ??= []).push(bytes);
         file.size += bytes.length;
       }
-      file.mtime = file.ctime = options.now();
+      touch(file);
       return toStat(file);
     },
     readFile(cred, path) {
       const file = existing(cred, path);
-      if (file.type === 'directory') throw new FsError('EISDIR', path);
-      if (!allows(cred, file, R)) throw new FsError('EACCES', path);
+      if (file.type === 'directory') {
+        if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
+        throw new FsError('EISDIR', path, 'read');
+      }
+      if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
       file.atime = options.now();
-      if (file.chunks.length > 1) file.chunks = [Buffer.concat(file.chunks)];
-      return file.chunks[0] ?? Buffer.alloc(0);
+      if ((file.chunks?.length ?? 0) > 1) file.chunks = [Buffer.concat(file.chunks ?? [])];
+      return file.chunks?.[0] ?? Buffer.alloc(0);
     },
-    readdir(cred, path) {
-      const dir = existing(cred, path);
-      if (dir.type !== 'directory') throw new FsError('ENOTDIR', path);
-      if (!allows(cred, dir, R)) throw new FsError('EACCES', path);
-      return [...(dir.children?.keys() ?? [])].sort();
+    chmod(cred, path, mode) {
+      const node = existing(cred, path);
+      if (cred.uid !== 0 && cred.uid !== node.uid) throw new FsError('EPERM', path, 'chmod');
+      // Like Linux: a non-member cannot set setgid on a file of another group
+      node.mode = mode & 0o7777;
+      node.ctime = options.now();
+      return toStat(node);
     },
     chown(cred, path, uid, gid) {
       const node = existing(cred, path);
-      if (cred.uid !== 0 && (uid !== node.uid || cred.uid !== node.uid || !cred.gids.includes(gid))) {
-        throw new FsError('EPERM', path);
+      const changesOwner = uid !== undefined && uid !== node.uid;
+      const changesGroup = gid !== undefined && gid !== node.gid;
+      if (cred.uid !== 0) {
+        if (changesOwner) throw new FsError('EPERM', path, 'chown');
+        if (changesGroup && (cred.uid !== node.uid || !cred.gids.includes(gid)))
+          throw new FsError('EPERM', path, 'chown');
       }
-      node.uid = uid;
-      node.gid = gid;
+      if (uid !== undefined) node.uid = uid;
+      if (gid !== undefined) node.gid = gid;
       node.ctime = options.now();
       return toStat(node);
+    },
+    symlink(cred, target, linkPath) {
+      if (target === '') throw new FsError('ENOENT', linkPath, 'link');
+      const { node, parent, name } = resolve(cred, linkPath, false);
+      if (node) throw new FsError('EEXIST', linkPath, 'link');
+      creatable(cred, parent, linkPath, 'link');
+      const link = make('symlink', 0o777, cred.uid, cred.gids[0] ?? cred.uid);
+      link.target = target;
+      addChild(parent, name, link);
+      return toStat(link);
+    },
+    rm(cred, path, opts = {}) {
+      const { node, parent, name } = resolve(cred, path, false);
+      if (!node) throw new FsError('ENOENT', path, 'remove');
+      if (node === root) throw new FsError('EPERM', path, 'remove');
+      if (node.type === 'directory' && !opts.recursive) throw new FsError('EISDIR', path, 'remove');
+      removeTree(cred, parent, name, node, path.replace(/\/+$/, ''));
     },
     canWriteDirectory(cred, path) {
       try {
