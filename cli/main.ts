@@ -12,7 +12,7 @@ Usage:
                         [--clock real|manual|scaled:K] [--public-url URL] [--no-control-plane] [--private-jobs]
   f7t-conformance check --target URL --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
-                        [--control-url URL] [--job-budget SECONDS] [--filter TEXT]
+                        [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--filter TEXT]
                         [--out DIR] [--report console,junit,json]
   f7t-conformance check --embedded [--seed N] [--out DIR] [--report ...]
 
@@ -102,6 +102,7 @@ async function check(args: string[]): Promise<number> {
       system: { type: 'string' },
       'control-url': { type: 'string' },
       'job-budget': { type: 'string' },
+      'expired-token': { type: 'string' },
       'inject-fault': { type: 'string', multiple: true, default: [] },
       filter: { type: 'string' },
       out: { type: 'string', default: 'reports' },
@@ -157,6 +158,7 @@ async function check(args: string[]): Promise<number> {
       system: values.system ?? env.FIRECREST_SYSTEM,
       controlUrl: values['control-url'],
       jobBudgetS: parseInteger('--job-budget', values['job-budget'], 1, 86400),
+      expiredToken: values['expired-token'],
     };
   }
   return runCheck({ target, outDir: values.out, reports: reports as ReportKind[], filter: values.filter });

@@ -10,7 +10,8 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
   if (notable.length > 0) {
     lines.push('Checks that did not pass:');
     for (const r of notable) {
-      lines.push(`  ${marks[r.outcome]} ${r.requirement} [${r.level ?? '?'}] ${r.title}`);
+      const mark = r.outcome === 'fail' && r.level === 'SHOULD' ? 'WARN' : marks[r.outcome];
+      lines.push(`  ${mark} ${r.requirement} [${r.level ?? '?'}] ${r.title}`);
       for (const line of (r.reason ?? '').split('\n').slice(0, 6)) lines.push(`       ${line}`);
     }
     lines.push('');

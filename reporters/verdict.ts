@@ -29,7 +29,7 @@ function requirementOutcome(results: readonly CheckResult[]): 'pass' | 'fail' | 
 export function computeVerdict(results: readonly CheckResult[]): RunVerdict {
   const byRequirement = new Map<string, CheckResult[]>();
   for (const r of results) byRequirement.set(r.requirement, [...(byRequirement.get(r.requirement) ?? []), r]);
-  const ran = new Set(results.map((r) => r.profile));
+  const ran = new Set(results.filter((r) => r.outcome !== 'skip').map((r) => r.profile));
   const verdicts = profiles
     .filter((p) => ran.has(p))
     .map((profile): ProfileVerdict => {
@@ -65,6 +65,8 @@ export function verdictLine(run: RunVerdict): string {
       ? 'every MUST requirement passed'
       : run.verdict === 'FAIL'
         ? `MUST requirements failed: ${run.profiles.flatMap((p) => p.mustFailed).join(', ')}`
-        : `MUST requirements not checked: ${run.profiles.flatMap((p) => p.mustNotRun).join(', ')}`;
+        : run.profiles.length === 0
+          ? 'no MUST requirement was checked'
+          : `MUST requirements not checked: ${run.profiles.flatMap((p) => p.mustNotRun).join(', ')}`;
   return `verdict: ${run.verdict} (${why}; checks: ${pass} passed, ${fail} failed, ${skip} skipped, ${error} errors)`;
 }

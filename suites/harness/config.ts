@@ -35,6 +35,8 @@ export interface RemoteTargetConfig {
   readonly controlUrl?: string | undefined;
   /** Longest wait for a job to reach a state, in seconds. */
   readonly jobBudgetS?: number | undefined;
+  /** A token the site's issuer signed that has expired since (a live site cannot mint one on request). */
+  readonly expiredToken?: string | undefined;
 }
 
 export type TargetConfig = EmbeddedTargetConfig | RemoteTargetConfig;

@@ -36,6 +36,7 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
         }),
     },
     jobBudgetS: 3600,
+    expiredToken: undefined,
     close: async () => {},
   };
 }

@@ -27,6 +27,8 @@ export interface Target {
   /** Present when the target is a simulator whose clock the harness may move. */
   readonly control: SimulatorControl | undefined;
   readonly jobBudgetS: number;
+  /** A saved token of the site's issuer that has expired, when the operator gave one. */
+  readonly expiredToken: string | undefined;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export function createRemoteTarget(config: RemoteTargetConfig): Target {
         }
       : undefined,
     jobBudgetS: config.jobBudgetS ?? 180,
+    expiredToken: config.expiredToken,
     close: async () => {},
   };
 }
