@@ -110,3 +110,15 @@ export const terminalJobStates = [
 export function isTerminalState(state: string): boolean {
   return terminalJobStates.some((s) => state.startsWith(s));
 }
+
+/** One entry of an ls listing; FirecREST gives every field as a string. */
+export interface FileEntry {
+  name: string;
+  type: string;
+  linkTarget?: string | null;
+  user: string;
+  group: string;
+  permissions: string;
+  lastModified: string;
+  size: string;
+}

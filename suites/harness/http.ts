@@ -14,6 +14,7 @@ export interface Exchange<T = unknown> {
   /** Parsed JSON when the answer is JSON, else the text; undefined when empty. */
   readonly body: T;
   readonly text: string;
+  readonly bytes: Uint8Array;
   /** Where the answer departs from our spec (empty when it conforms). */
   readonly diagnostics: readonly string[];
 }
@@ -25,6 +26,8 @@ export interface RequestOptions {
   readonly json?: unknown;
   /** A raw body, sent as is (for malformed-input checks). */
   readonly body?: string;
+  /** A multipart/form-data body. */
+  readonly form?: FormData;
   readonly contentType?: string;
   readonly auth?: Auth;
 }
@@ -54,8 +57,10 @@ export function createClient(
     if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
     else if (typeof auth === 'object' && 'authorization' in auth) headers.authorization = auth.authorization;
     else if (auth !== 'none') headers.authorization = `Bearer ${await auth.token()}`;
-    let body: string | undefined;
-    if (options.json !== undefined) {
+    let body: string | FormData | undefined;
+    if (options.form !== undefined) {
+      body = options.form;
+    } else if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       headers['content-type'] = 'application/json';
     } else if (options.body !== undefined) {
@@ -69,7 +74,8 @@ export function createClient(
     } catch (error) {
       throw new HarnessError(`[${method}] ${url.pathname} could not be sent: ${describe(error)}`);
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     const durationMs = Math.round(performance.now() - started);
     let parsed: unknown = text === '' ? undefined : text;
     if (text !== '' && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -88,7 +94,12 @@ export function createClient(
       method,
       url: url.toString(),
       requestHeaders: redactHeaders(headers),
-      ...(body === undefined ? {} : { requestBody: redactText(body).slice(0, MAX_RECORDED_BODY) }),
+      ...(body === undefined
+        ? {}
+        : {
+            requestBody:
+              typeof body === 'string' ? redactText(body).slice(0, MAX_RECORDED_BODY) : '<multipart/form-data>',
+          }),
       status: response.status,
       responseHeaders: redactHeaders(response.headers),
       responseBody: redactText(text).slice(0, MAX_RECORDED_BODY),
@@ -103,6 +114,7 @@ export function createClient(
       headers: response.headers,
       body: parsed as T,
       text,
+      bytes,
       diagnostics,
     };
   };

@@ -7,7 +7,7 @@ const terminal = (job: Job) => isTerminalState(job.status.state);
 
 check('V2-COMPUTE-SUBMIT-001', 'submits a script and answers 201 with a string job id', async (t) => {
   const answer = await t.api.post<{ jobId: unknown }>(`/compute/${t.system}/jobs`, {
-    json: { job: { name: 'f7t-submit', script: jobScripts.exitWith(0), workingDirectory: t.workdir } },
+    json: { job: { name: 'f7t-submit', script: jobScripts.exitWith(0), workingDirectory: await t.jobDir() } },
   });
   expectResponse(answer, 201);
   expectThat(
@@ -46,7 +46,8 @@ check('V2-COMPUTE-GET-001', 'reads a submitted job back by its id', async (t) =>
   expectThat(answer, job.jobId === id, `jobId is ${job.jobId}, expected ${id}`);
   expectThat(answer, job.name === 'f7t-get', `name is ${job.name}`);
   expectThat(answer, job.user === t.username, `user is ${job.user ?? 'null'}, expected ${t.username}`);
-  expectThat(answer, job.workingDirectory === t.workdir, `workingDirectory is ${job.workingDirectory}`);
+  const dir = await t.jobDir();
+  expectThat(answer, job.workingDirectory === dir, `workingDirectory is ${job.workingDirectory}, expected ${dir}`);
 });
 
 check('V2-COMPUTE-GET-002', 'answers 404 for an unknown job', async (t) => {
@@ -85,18 +86,15 @@ check('V2-COMPUTE-STATE-003', 'a job past its time limit ends in TIMEOUT', async
 
 check('V2-COMPUTE-METADATA-001', "gives a job's script and output path", async (t) => {
   const script = jobScripts.exitWith(0);
-  const id = await t.submitJob(t.api, { name: 'f7t-meta', script, standardOutput: `${t.workdir}/f7t-meta.out` });
+  const output = `${await t.jobDir()}/f7t-meta.out`;
+  const id = await t.submitJob(t.api, { name: 'f7t-meta', script, standardOutput: output });
   await t.waitForJob(t.api, id, () => true, 'be visible');
   const answer = await t.api.get<{ jobs: JobMetadata[] }>(`/compute/${t.system}/jobs/${id}/metadata`);
   expectResponse(answer, 200);
   const meta = answer.body.jobs[0];
   expectThat(answer, meta?.jobId === id, 'the metadata is for another job');
   expectThat(answer, meta?.script?.trim() === script.trim(), 'the script differs from the one submitted');
-  expectThat(
-    answer,
-    meta?.standardOutput === `${t.workdir}/f7t-meta.out`,
-    `standardOutput is ${String(meta?.standardOutput)}`,
-  );
+  expectThat(answer, meta?.standardOutput === output, `standardOutput is ${String(meta?.standardOutput)}`);
 });
 
 check('V2-COMPUTE-METADATA-002', 'answers 404 for the metadata of an unknown job', async (t) => {

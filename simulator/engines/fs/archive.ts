@@ -73,6 +73,9 @@ export async function extractArchive(
         .then((data) => {
           if (!unsafe) {
             const mode = (header.mode ?? 0o644) & ~0o022;
+            // tar makes the directories a member needs when the archive does not list them
+            const parent = posix.dirname(path);
+            if (parent !== target && !fs.exists(cred, parent)) fs.mkdir(cred, parent, { parents: true });
             if (header.type === 'directory') fs.mkdir(cred, path, { mode, parents: true });
             else if (header.type === 'symlink') fs.symlink(cred, header.linkname ?? '', path);
             else if (header.type === 'file') fs.writeFile(cred, path, data, { mode });
