@@ -58,6 +58,14 @@ describe('check', () => {
       JSON.stringify({ method: 'GET', path: '/v2/status/*/partitions', status: 503 }),
       '--inject-fault',
       JSON.stringify({ method: 'GET', path: '/v2/compute/*/jobs/*', dropField: 'jobs.status' }),
+      // A site that answers every checksum request, whoever asks, with the same digest.
+      '--inject-fault',
+      JSON.stringify({
+        method: 'GET',
+        path: '/v2/filesystem/*/ops/checksum',
+        status: 200,
+        body: { output: { algorithm: 'SHA256', checksum: '0'.repeat(64) } },
+      }),
     ]);
     expect(result.code).toBe(1);
     const results = readResults(out);
@@ -65,6 +73,9 @@ describe('check', () => {
     expect(outcome('V2-STATUS-PARTITIONS-001')).toBe('fail');
     expect(outcome('V2-COMPUTE-GET-001')).toBe('fail');
     expect(outcome('V2-STATUS-NODES-001')).toBe('pass');
+    expect(outcome('V2-FS-CHECKSUM-001')).toBe('fail');
+    expect(outcome('V2-FS-ISOLATION-002')).toBe('fail');
+    expect(outcome('V2-FS-VIEW-001')).toBe('pass');
     const dropped = results.results.find((r) => r.requirement === 'V2-COMPUTE-GET-001');
     expect(dropped?.reason).toMatch(/status/);
     expect(dropped?.exchanges?.length).toBeGreaterThan(0);

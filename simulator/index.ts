@@ -7,6 +7,7 @@ import { createApp, type AppEnv } from './api/app.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
 import { createIdentityProvider, type IdentityProvider } from './engines/oidc/index.ts';
 import { compileFault, type ActiveFault, type Fault } from './faults.ts';
+import { credentialsOf } from './engines/slurm/index.ts';
 import { createJournal, type Journal, type JournalEntry } from './journal.ts';
 import { createSiteState, type SiteState } from './site-state.ts';
 
@@ -30,6 +31,17 @@ export interface SimulatorOptions {
   readonly startAt?: number;
 }
 
+export interface PopulateOptions {
+  readonly system: string;
+  readonly user: string;
+  /** Where the tree goes; made (with parents) if missing. */
+  readonly directory: string;
+  readonly files: number;
+  readonly perDirectory?: number;
+  /** Size of each file; all files share one content buffer. */
+  readonly bytes?: number;
+}
+
 /** What the control plane offers; the same functions back `/_sim` over HTTP. */
 export interface Control {
   reset(): void;
@@ -41,6 +53,8 @@ export interface Control {
   clearJournal(): void;
   mintToken(options: { username: string; ttlS?: number; issuer?: string }): Promise<string>;
   injectFault(fault: Fault): number;
+  /** Seeds a tree of files owned by a user: `files` files in directories of `perDirectory` entries. */
+  populate(options: PopulateOptions): { directories: number; files: number };
   clearFaults(): void;
   info(): { seed: number; site: string; systems: string[]; users: string[]; clients: string[] };
 }
@@ -143,6 +157,33 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     clearFaults() {
       faults.length = 0;
+    },
+    populate(o) {
+      const { state } = context;
+      const system = state.scheduler.system(o.system);
+      const user = state.user(o.user);
+      if (!user) throw new TypeError(`no user ${o.user}`);
+      if (!Number.isSafeInteger(o.files) || o.files < 0 || o.files > 10_000_000)
+        throw new RangeError('files: 0 to 10,000,000');
+      const per = o.perDirectory ?? 10_000;
+      if (!Number.isSafeInteger(per) || per < 1) throw new RangeError('perDirectory: a positive integer');
+      const fs = state.filesystem(system.name);
+      const cred = credentialsOf(user);
+      const content = Buffer.alloc(o.bytes ?? 0, 0x61);
+      fs.mkdir(cred, o.directory, { parents: true });
+      let directories = 0;
+      for (let i = 0; i < o.files; i++) {
+        if (i % per === 0) {
+          fs.mkdir(cred, `${o.directory}/d${String(directories).padStart(5, '0')}`);
+          directories++;
+        }
+        fs.writeFile(
+          cred,
+          `${o.directory}/d${String(directories - 1).padStart(5, '0')}/f${String(i % per).padStart(6, '0')}`,
+          content,
+        );
+      }
+      return { directories, files: o.files };
     },
     info: () => ({
       seed,

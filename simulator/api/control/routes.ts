@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { clockModes, type ClockMode } from '../../engines/clock/index.ts';
 import { SimError } from '../../errors.ts';
 import type { Fault } from '../../faults.ts';
-import type { SimulatorContext } from '../../index.ts';
+import type { PopulateOptions, SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 
 async function readObject(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
@@ -86,6 +86,14 @@ export function createControlRoutes(sim: SimulatorContext) {
     const body = await readObject(c);
     try {
       return c.json({ id: control.injectFault(body as unknown as Fault) }, 201);
+    } catch (error) {
+      throw asError(error);
+    }
+  });
+  app.post('/files', async (c) => {
+    const body = await readObject(c);
+    try {
+      return c.json(control.populate(body as unknown as PopulateOptions), 201);
     } catch (error) {
       throw asError(error);
     }
