@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { authMessages } from '../../engines/oidc/index.ts';
-import { unauthorized } from '../../engines/oidc/errors.ts';
+import { AuthError } from '../../engines/oidc/errors.ts';
 import { SimError } from '../../errors.ts';
 import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
@@ -24,7 +24,7 @@ export function createV2Routes(sim: SimulatorContext) {
   app.use(async (c, next) => {
     const header = c.req.header('authorization');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match?.[1]) throw unauthorized(authMessages.missing);
+    if (!match?.[1]) throw new AuthError('missing', authMessages.missing);
     const verified = await sim.idp.verify(match[1]);
     const user = sim.state.user(verified.username);
     // DEVIATION: upstream fails later over SSH with a 500; a clear 403 says what is wrong.

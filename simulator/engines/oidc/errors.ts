@@ -21,11 +21,20 @@ export const authMessages = {
   claimMissing: (claim: string) => `Authentication token '${claim}' claim is missing`,
 } as const;
 
-export function unauthorized(message: string, token?: string): SimError {
-  // FirecREST echoes the presented token back in an `auth-token` header on its 401s.
-  return new SimError(
-    401,
-    message,
-    token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } },
-  );
+/** Why a token was refused; each API generation words its 401 from this. */
+export type AuthFailure = 'missing' | 'malformed' | 'signature' | 'expired' | 'too-soon' | 'unknown-key' | 'issuer';
+
+export class AuthError extends SimError {
+  readonly reason: AuthFailure;
+
+  constructor(reason: AuthFailure, message: string, token?: string) {
+    // FirecREST echoes the presented token back in an `auth-token` header on its 401s.
+    super(
+      401,
+      message,
+      token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } },
+    );
+    this.name = 'AuthError';
+    this.reason = reason;
+  }
 }

@@ -12,9 +12,10 @@ import {
   type JWTPayload,
 } from 'jose';
 import { SimError } from '../../errors.ts';
-import { OAuthError, authMessages, unauthorized } from './errors.ts';
+import { AuthError, OAuthError, authMessages } from './errors.ts';
 
-export { OAuthError, authMessages } from './errors.ts';
+export { AuthError, OAuthError, authMessages } from './errors.ts';
+export type { AuthFailure } from './errors.ts';
 
 export interface OidcClient {
   readonly id: string;
@@ -71,8 +72,11 @@ export interface IdentityProvider {
   jwks(): { keys: JWK[] };
   issueToken(request: TokenRequest): Promise<TokenResponse>;
   mint(options: MintOptions): Promise<string>;
-  /** Verifies a bearer token as FirecREST does; throws a 401 SimError with FirecREST's text. */
-  verify(token: string): Promise<VerifiedToken>;
+  /**
+   * Verifies a bearer token as FirecREST v2 does; throws an AuthError (401) with its text.
+   * `minTtlS` overrides the minimum life left (v1 has none).
+   */
+  verify(token: string, options?: { minTtlS?: number }): Promise<VerifiedToken>;
 }
 
 export const supportedScopes = ['openid', 'profile', 'firecrest'] as const;
@@ -112,10 +116,10 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       .sign(privateKey);
   };
 
-  const checkLifetime = (exp: number, token: string) => {
+  const checkLifetime = (exp: number, token: string, least: number) => {
     const left = exp - wall() / 1000;
-    if (left <= 0) throw unauthorized(authMessages.expired, token);
-    if (left < minTtl) throw unauthorized(authMessages.tooSoon(minTtl), token);
+    if (left <= 0) throw new AuthError('expired', authMessages.expired, token);
+    if (left < least) throw new AuthError('too-soon', authMessages.tooSoon(least), token);
   };
 
   return {
@@ -158,20 +162,21 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
     },
     mint,
-    async verify(token) {
+    async verify(token, verifyOptions = {}) {
+      const least = verifyOptions.minTtlS ?? minTtl;
       const cached = verified.get(token);
       if (cached) {
-        checkLifetime(cached.exp, token);
+        checkLifetime(cached.exp, token, least);
         return cached;
       }
       let header;
       try {
         header = decodeProtectedHeader(token);
       } catch {
-        throw unauthorized(authMessages.invalid, token);
+        throw new AuthError('malformed', authMessages.invalid, token);
       }
       if (header.kid !== undefined && header.kid !== kid && header.alg === 'RS256') {
-        throw unauthorized(authMessages.unknownKey, token);
+        throw new AuthError('unknown-key', authMessages.unknownKey, token);
       }
       let payload: JWTPayload;
       try {
@@ -182,11 +187,17 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
           clockTolerance: 0,
         }));
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw unauthorized(authMessages.expired, token);
-        throw unauthorized(authMessages.invalid, token);
+        if (error instanceof joseErrors.JWTExpired) throw new AuthError('expired', authMessages.expired, token);
+        if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+          throw new AuthError('signature', authMessages.invalid, token);
+        }
+        if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iss') {
+          throw new AuthError('issuer', authMessages.invalid, token);
+        }
+        throw new AuthError('malformed', authMessages.invalid, token);
       }
       const exp = payload.exp ?? 0;
-      checkLifetime(exp, token);
+      checkLifetime(exp, token, least);
       const username = payload[usernameClaim];
       if (typeof username !== 'string' || username === '') {
         throw new SimError(400, authMessages.claimMissing(usernameClaim));
