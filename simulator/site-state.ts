@@ -5,6 +5,7 @@ import { generateSite } from './engines/site/generate.ts';
 import { createNameDirectory, type NameDirectory } from './engines/site/names.ts';
 import type { Site, User } from './engines/site/types.ts';
 import { createScheduler, type Scheduler } from './engines/slurm/index.ts';
+import { createTaskStore, type TaskStore } from './engines/tasks/index.ts';
 
 /** Everything a reset throws away and rebuilds: the site, its clock, files and jobs. */
 export interface SiteState {
@@ -12,6 +13,8 @@ export interface SiteState {
   readonly clock: Clock;
   readonly filesystems: ReadonlyMap<string, FileSystem>;
   readonly scheduler: Scheduler;
+  /** FirecREST v1's asynchronous tasks. */
+  readonly tasks: TaskStore;
   user(name: string): User | undefined;
   /** Names of uids and gids, as /etc/passwd and /etc/group give them. */
   readonly names: NameDirectory;
@@ -59,6 +62,7 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     clock,
     filesystems,
     scheduler,
+    tasks: createTaskStore({ now: () => clock.now() }),
     user: (name) => users.get(name),
     filesystem,
     names: createNameDirectory(site),

@@ -7,6 +7,8 @@ import { dropField, matchFault } from '../faults.ts';
 import type { SimulatorContext } from '../index.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
+import { V1Error } from './v1/errors.ts';
+import { createV1Routes } from './v1/index.ts';
 import { createV2Routes } from './v2/index.ts';
 
 export interface AppEnv {
@@ -84,11 +86,16 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
   });
 
   app.route('/auth', createOidcRoutes(sim));
+  app.route('/v1', createV1Routes(sim));
   app.route('/v2', createV2Routes(sim));
   if (sim.options.controlPlane) app.route('/_sim', createControlRoutes(sim));
 
   app.notFound((c) => c.json(errorBody(c, 'Not Found'), 404));
   app.onError((error, c) => {
+    if (error instanceof V1Error) {
+      for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
+      return c.json(error.body, error.status as 400);
+    }
     if (error instanceof OAuthError) {
       for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
       c.header('cache-control', 'no-store');

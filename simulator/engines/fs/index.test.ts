@@ -47,3 +47,26 @@ describe('file system', () => {
     expect(() => fs.chown(alice, '/home/alice/bin', 1002, 1002)).toThrow(expect.objectContaining({ code: 'EPERM' }));
   });
 });
+
+describe('rename and copy', () => {
+  test('mv into a directory and to a new name; cp keeps bytes and modes', () => {
+    const fs = tree();
+    fs.mkdir(alice, '/home/alice/dir');
+    fs.writeFile(alice, '/home/alice/a.txt', 'A', { mode: 0o640 });
+    fs.rename(alice, '/home/alice/a.txt', '/home/alice/dir');
+    expect(fs.readFile(alice, '/home/alice/dir/a.txt').toString()).toBe('A');
+    fs.rename(alice, '/home/alice/dir/a.txt', '/home/alice/b.txt');
+    expect(fs.exists(alice, '/home/alice/dir/a.txt')).toBe(false);
+    fs.copy(alice, '/home/alice/b.txt', '/home/alice/dir');
+    expect(fs.stat(alice, '/home/alice/dir/b.txt').mode).toBe(0o640);
+    fs.copy(alice, '/home/alice/dir', '/home/alice/dir2');
+    expect(fs.readFile(alice, '/home/alice/dir2/b.txt').toString()).toBe('A');
+    expect(() => fs.rename(alice, '/home/alice/dir', '/home/alice/dir/inside')).toThrow(
+      expect.objectContaining({ code: 'EINVAL' }),
+    );
+    expect(() => fs.rename(alice, '/home/alice/nope', '/home/alice/x')).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+    expect(() => fs.copy(bob, '/home/alice/b.txt', '/home')).toThrow(expect.objectContaining({ code: 'EACCES' }));
+  });
+});

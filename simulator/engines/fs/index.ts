@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { FsError, type FsOp } from './errors.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG, STICKY } from './mode.ts';
 
@@ -79,6 +80,10 @@ export interface FileSystem {
   chown(cred: Credentials, path: string, uid: number | undefined, gid: number | undefined): Stat;
   symlink(cred: Credentials, target: string, linkPath: string): Stat;
   rm(cred: Credentials, path: string, options?: { recursive?: boolean }): void;
+  /** `mv`: into `to` when it is a directory, else to that name (replacing a file there). */
+  rename(cred: Credentials, from: string, to: string): void;
+  /** `cp -dR --preserve=mode,timestamps`: into `to` when it is a directory, else to that name. */
+  copy(cred: Credentials, from: string, to: string): void;
   /** Whether `cred` may write into the directory at `path` (and reach it). */
   canWriteDirectory(cred: Credentials, path: string): boolean;
 }
@@ -338,6 +343,56 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       if (node === root) throw new FsError('EPERM', path, 'remove');
       if (node.type === 'directory' && !opts.recursive) throw new FsError('EISDIR', path, 'remove');
       removeTree(cred, parent, name, node, path.replace(/\/+$/, ''));
+    },
+    rename(cred, from, to) {
+      const source = resolve(cred, from, false);
+      if (!source.node) throw new FsError('ENOENT', from, 'access');
+      let dest = resolve(cred, to, true);
+      if (dest.node?.type === 'directory') dest = resolve(cred, `${to.replace(/\/+$/, '')}/${source.name}`, false);
+      if (dest.node === source.node) return;
+      removable(cred, source.parent, source.node, from);
+      creatable(cred, dest.parent, to, 'create');
+      if (dest.node) {
+        if (dest.node.type === 'directory') throw new FsError('EISDIR', to, 'create');
+        if (source.node.type === 'directory') throw new FsError('ENOTDIR', to, 'create');
+        removable(cred, dest.parent, dest.node, to);
+      }
+      // moving a directory into itself is refused, as rename(2) does
+      const norm = (p: string) => `${posix.normalize(p).replace(/\/+$/, '')}/`;
+      if (source.node.type === 'directory' && norm(to).startsWith(norm(from)))
+        throw new FsError('EINVAL', to, 'create');
+      source.parent.children?.delete(source.name);
+      if (source.node.type === 'directory') source.parent.nlink--;
+      touch(source.parent);
+      dest.parent.children?.delete(dest.name);
+      addChild(dest.parent, dest.name, source.node);
+      source.node.ctime = options.now();
+    },
+    copy(cred, from, to) {
+      const source = existing(cred, from, false);
+      const dest = resolve(cred, to, true);
+      const target =
+        dest.node?.type === 'directory'
+          ? `${to.replace(/\/+$/, '')}/${from.replace(/\/+$/, '').split('/').pop() ?? ''}`
+          : to;
+      const copyNode = (node: Inode, src: string, dst: string) => {
+        if (node.type === 'symlink') {
+          fs.symlink(cred, node.target ?? '', dst);
+          return;
+        }
+        if (node.type === 'directory') {
+          if (!allows(cred, node, R | X)) throw new FsError('EACCES', src, 'open');
+          if (!fs.exists(cred, dst)) fs.mkdir(cred, dst, { mode: node.mode });
+          for (const [name, child] of [...(node.children ?? [])]) copyNode(child, `${src}/${name}`, `${dst}/${name}`);
+          return;
+        }
+        const data = fs.readFile(cred, src);
+        fs.writeFile(cred, dst, data, { mode: node.mode });
+        const copied = existing(cred, dst);
+        copied.mode = node.mode;
+        copied.mtime = node.mtime;
+      };
+      copyNode(source, from, target);
     },
     canWriteDirectory(cred, path) {
       try {

@@ -286,6 +286,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         stdout,
         stderr: (request.standardError ?? d.error) ? resolve(request.standardError ?? d.error ?? '') : stdout,
         script,
+        scriptFile: request.scriptPath ?? request.scriptFile,
         env: request.env ?? {},
         submitTime: now,
         priority: PRIORITY_BASE - (id - site.firstJobId) - 1,

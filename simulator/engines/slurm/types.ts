@@ -26,6 +26,8 @@ export interface JobRequest {
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly script?: string | undefined;
   readonly scriptPath?: string | undefined;
+  /** Where the script was stored when it came inline (v1 writes uploaded scripts to a file). */
+  readonly scriptFile?: string | undefined;
 }
 
 /** A job as the scheduler holds it. Times are epoch ms on the site clock. */
@@ -45,6 +47,8 @@ export interface Job {
   readonly stdout: string;
   readonly stderr: string;
   readonly script: string;
+  /** The batch file on the system: the submitted path, or where an uploaded script was stored. */
+  readonly scriptFile: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly submitTime: number;
   readonly priority: number;
