@@ -5,7 +5,8 @@ export class V1Error extends SimError {
   readonly body: Record<string, unknown>;
 
   constructor(status: number, body: Record<string, unknown>, headers?: Record<string, string>) {
-    super(status, String(body.description ?? body.message ?? 'error'), headers ? { headers } : {});
+    const text = body.description ?? body.message;
+    super(status, typeof text === 'string' ? text : 'error', headers ? { headers } : {});
     this.name = 'V1Error';
     this.body = body;
   }
