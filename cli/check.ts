@@ -41,6 +41,7 @@ function redactedTarget(target: TargetConfig): Record<string, unknown> {
   return {
     kind: 'remote',
     baseUrl: target.baseUrl,
+    v1BaseUrl: target.v1BaseUrl ?? null,
     tokenUrl: target.tokenUrl,
     clientId: target.primary.clientId,
     secondClientId: target.second?.clientId ?? null,

@@ -105,6 +105,8 @@ describe('check', () => {
         'check',
         '--target',
         base,
+        '--v1-target',
+        `${origin}/v1`,
         '--token-url',
         `${origin}/auth/token`,
         '--client-id',

@@ -10,7 +10,7 @@ const usage = `f7t-conformance: conformance harness and simulator for FirecREST
 Usage:
   f7t-conformance serve [--port 8000] [--host 127.0.0.1] [--seed N] [--client ID:SECRET:USERNAME]...
                         [--clock real|manual|scaled:K] [--public-url URL] [--no-control-plane] [--private-jobs]
-  f7t-conformance check --target URL --token-url URL --client-id ID --client-secret SECRET
+  f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--filter TEXT]
                         [--out DIR] [--report console,junit,json]
@@ -94,6 +94,7 @@ async function check(args: string[]): Promise<number> {
       embedded: { type: 'boolean', default: false },
       seed: { type: 'string' },
       target: { type: 'string' },
+      'v1-target': { type: 'string' },
       'token-url': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -152,6 +153,7 @@ async function check(args: string[]): Promise<number> {
     target = {
       kind: 'remote',
       baseUrl: baseUrl ?? '',
+      v1BaseUrl: values['v1-target'] ?? env.FIRECREST_V1_URL,
       tokenUrl: tokenUrl ?? '',
       primary: { clientId: clientId ?? '', clientSecret: clientSecret ?? '' },
       second,

@@ -1,10 +1,11 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 
-export const generations = ['v2'] as const;
+export const generations = ['v1', 'v2'] as const;
 export type Generation = (typeof generations)[number];
 
 const documentUrls: Record<Generation, URL> = {
+  v1: new URL('./v1/openapi.yaml', import.meta.url),
   v2: new URL('./v2/openapi.yaml', import.meta.url),
 };
 

@@ -82,8 +82,12 @@ export function createValidator(spec: LoadedSpec): Validator {
           diagnostics.push({ where: `header:${name}`, message: `required header ${name} is missing` });
         }
       }
-      const media = documented.content?.['application/json'];
-      if (media?.schema) {
+      const content = documented.content ?? {};
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+      // An operation may answer JSON or bytes; bytes are fine where a non-JSON type is documented.
+      const media = content['application/json'];
+      const otherTypeDocumented = Object.keys(content).some((t) => t !== 'application/json' && t === type);
+      if (media?.schema && !otherTypeDocumented) {
         if (response.body === undefined || typeof response.body === 'string') {
           diagnostics.push({ where: 'body', message: 'expected a JSON body' });
         } else {

@@ -27,6 +27,8 @@ export interface RemoteTargetConfig {
   readonly kind: 'remote';
   /** The v2 base URL, e.g. https://api.example.org/v2 or http://127.0.0.1:8000/v2. */
   readonly baseUrl: string;
+  /** The v1 base URL (the gateway), when the site also runs FirecREST v1. */
+  readonly v1BaseUrl?: string | undefined;
   readonly tokenUrl: string;
   readonly primary: ClientCredentials;
   readonly second?: ClientCredentials | undefined;

@@ -18,6 +18,7 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
   return {
     kind: 'embedded',
     baseUrl: `${sim.publicUrl}/v2`,
+    v1BaseUrl: `${sim.publicUrl}/v1`,
     tokenUrl,
     fetch: fetcher,
     primary: identity('primary', alice),

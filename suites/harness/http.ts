@@ -28,6 +28,8 @@ export interface RequestOptions {
   readonly body?: string;
   /** A multipart/form-data body. */
   readonly form?: FormData;
+  /** Extra headers (e.g. to leave out or change X-Machine-Name). */
+  readonly headers?: Record<string, string>;
   readonly contentType?: string;
   readonly auth?: Auth;
 }
@@ -42,17 +44,26 @@ export interface Client {
 
 const MAX_RECORDED_BODY = 4000;
 
+export interface ClientOptions {
+  /** The API's base URL; the target's v2 base URL when absent. */
+  readonly baseUrl?: string;
+  /** Headers sent with every request (v1's X-Machine-Name). */
+  readonly headers?: Record<string, string>;
+}
+
 /** An HTTP client for one identity; every answer is validated against our spec and recorded. */
 export function createClient(
   target: Target,
   validator: Validator,
   identity: Identity,
   log: RecordedExchange[],
+  clientOptions: ClientOptions = {},
 ): Client {
+  const baseUrl = clientOptions.baseUrl ?? target.baseUrl;
   const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Exchange<T>> => {
-    const url = new URL(`${target.baseUrl}${path}`);
+    const url = new URL(`${baseUrl}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...clientOptions.headers, ...options.headers };
     const auth = options.auth ?? identity;
     if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
     else if (typeof auth === 'object' && 'authorization' in auth) headers.authorization = auth.authorization;
@@ -85,7 +96,7 @@ export function createClient(
         parsed = text;
       }
     }
-    const basePath = new URL(target.baseUrl).pathname.replace(/\/+$/, '');
+    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
     const relative = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
     const diagnostics = validator
       .validateResponse({ method, path: relative, status: response.status, headers: response.headers, body: parsed })

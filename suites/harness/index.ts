@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject, test, type TestContext } from 'vitest';
 import { loadSpec } from '../../spec/load.ts';
-import type { FileSystem, Job, System } from '../../spec/types.ts';
+import type { Job } from '../../spec/types.ts';
 import { createValidator, type Validator } from '../../spec/validate.ts';
 import type { RecordedExchange, TargetConfig } from './config.ts';
+import { usernameOf, v1Driver, v2Driver, type Driver } from './drivers.ts';
 import { HarnessError } from './errors.ts';
 import { expectResponse } from './expect.ts';
 import { createClient, type Client } from './http.ts';
 import { createRemoteTarget, type Identity, type Target } from './target.ts';
 import { waitFor } from './wait.ts';
 
+export { formOf } from './drivers.ts';
 export { expectEnvelope, expectErrorClass, expectResponse, expectThat } from './expect.ts';
 export type { Client, Exchange } from './http.ts';
+
+export interface V1Task {
+  task_id: string;
+  status: string;
+  description: string;
+  data: unknown;
+  user: string;
+  service: string;
+}
 
 /** What a check gets: clients for the two identities and what the harness found out about the site. */
 export interface CheckContext {
@@ -27,46 +38,29 @@ export interface CheckContext {
    * directory (`f7t-conformance-<run id>/<name>`), removed when the suite file ends.
    */
   scratch(name: string, as?: 'primary' | 'second'): Promise<string>;
-  /** A client with no identity, for requests that carry their own Authorization. */
-  readonly anonymous: Client;
   readonly system: string;
   readonly username: string;
   /** The primary user's working directory: the default-work-dir file system plus the user name. */
   readonly workdir: string;
   skip(reason: string): never;
-  /** The directory jobs of this suite file run in (a scratch directory, made once). */
-  jobDir(): Promise<string>;
-  /** Submits a job (in jobDir unless the job names its own working directory); gives its id. */
+  /** The directory jobs of this suite file run in (a scratch directory, made once per identity). */
+  jobDir(as?: 'primary' | 'second'): Promise<string>;
+  /** Submits a v2 job (in jobDir unless the job names its own working directory); gives its id. */
   submitJob(client: Client, job: Record<string, unknown>): Promise<string>;
-  jobDirFor(as: 'primary' | 'second'): Promise<string>;
   waitForJob(client: Client, jobId: string, until: (job: Job) => boolean, what: string): Promise<Job>;
+  /** Polls a v1 task until it leaves "100"/"101" (or `until` holds); gives the task. */
+  waitForTask(client: Client, taskId: string, until?: (task: V1Task) => boolean): Promise<V1Task>;
 }
 
 interface Discovered {
   readonly target: Target;
   readonly validator: Validator;
+  readonly baseUrl: string;
   readonly system: string;
   readonly username: string;
   readonly workdir: string;
-  /** The file system users' working directories live in (the `defaultWorkDir` one). */
+  /** The file system users' working directories live in. */
   readonly homeBase: string;
-}
-
-async function usernameOf(client: Client, identity: Identity, system: string): Promise<string> {
-  const claimed = claims(await identity.token()).preferred_username;
-  if (typeof claimed === 'string') return claimed;
-  const info = await client.get<{ user?: { name?: string } }>(`/status/${system}/userinfo`);
-  const name = info.body.user?.name;
-  if (typeof name !== 'string') throw new HarnessError(`cannot tell the ${identity.label} identity's user name`);
-  return name;
-}
-
-function claims(token: string): Record<string, unknown> {
-  try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }
 
 async function createTarget(config: TargetConfig): Promise<Target> {
@@ -75,37 +69,35 @@ async function createTarget(config: TargetConfig): Promise<Target> {
   return createEmbeddedTarget(config);
 }
 
-async function discover(target: Target, validator: Validator): Promise<Discovered> {
-  const log: RecordedExchange[] = [];
-  const client = createClient(target, validator, target.primary, log);
-  const systems = await client.get<{ systems?: System[] }>('/status/systems');
-  if (systems.status !== 200 || !Array.isArray(systems.body.systems)) {
-    throw new HarnessError(`cannot list systems: [GET] /status/systems -> ${systems.status}`);
-  }
-  const system = target.system ?? systems.body.systems[0]?.name;
-  const chosen = systems.body.systems.find((s) => s.name === system);
-  if (!system || !chosen) throw new HarnessError(`system ${system ?? '(none)'} is not among the site's systems`);
-  const username = await usernameOf(client, target.primary, system);
-  const fileSystems: FileSystem[] = chosen.fileSystems ?? [];
-  const home = fileSystems.find((f) => f.defaultWorkDir) ?? fileSystems.find((f) => f.dataType === 'users');
-  const homeBase = home ? home.path.replace(/\/+$/, '') : '/home';
-  return { target, validator, system, username, workdir: `${homeBase}/${username}`, homeBase };
+const drivers = { v1: v1Driver, v2: v2Driver } as const;
+
+export interface HarnessOptions {
+  readonly generation?: keyof typeof drivers;
 }
 
 /**
  * Sets up the target for one suite file and returns `check`, which declares a conformance check
  * named by its requirement id. Each file gets its own target (an embedded simulator of its own).
  */
-export function useHarness() {
-  let discovered: Promise<Discovered> | undefined;
+export function useHarness(options: HarnessOptions = {}) {
+  const driver: Driver = drivers[options.generation ?? 'v2'];
+  let discovered: Promise<Discovered | { readonly missing: string; readonly target: Target }> | undefined;
   const runId = randomUUID().slice(0, 8);
   /** Run directories made, by identity, to remove at the end. */
   const made = new Map<Identity, string>();
   const jobDirs = new Map<Identity, Promise<string>>();
+
   const ready = () => {
     discovered ??= (async () => {
-      const [target, spec] = await Promise.all([createTarget(inject('target')), loadSpec('v2')]);
-      return discover(target, createValidator(spec));
+      const [target, spec] = await Promise.all([createTarget(inject('target')), loadSpec(driver.generation)]);
+      const baseUrl = driver.baseUrl(target);
+      if (typeof baseUrl !== 'string') return { missing: baseUrl.missing, target };
+      const validator = createValidator(spec);
+      const probe = createClient(target, validator, target.primary, [], driver.clientOptions(baseUrl, ''));
+      const { system, homeBase } = await driver.discover(probe, target);
+      const asker = createClient(target, validator, target.primary, [], driver.clientOptions(baseUrl, system));
+      const username = await usernameOf(target.primary, () => driver.whoami(asker, system));
+      return { target, validator, baseUrl, system, username, workdir: `${homeBase}/${username}`, homeBase };
     })();
     return discovered;
   };
@@ -115,67 +107,67 @@ export function useHarness() {
   afterAll(async () => {
     if (!discovered) return;
     const d = await discovered;
+    if ('missing' in d) return d.target.close();
     for (const [identity, dir] of made) {
-      const client = createClient(d.target, d.validator, identity, []);
-      await client.delete(`/filesystem/${d.system}/ops/rm`, { query: { path: dir } }).catch(() => undefined);
+      const client = createClient(d.target, d.validator, identity, [], driver.clientOptions(d.baseUrl, d.system));
+      await driver.rm(client, d.system, dir).catch(() => undefined);
     }
     await d.target.close();
   });
 
   const contextFor = (d: Discovered, ctx: TestContext, log: RecordedExchange[]): CheckContext => {
-    const client = (identity: Identity) => createClient(d.target, d.validator, identity, log);
+    const client = (identity: Identity) =>
+      createClient(d.target, d.validator, identity, log, driver.clientOptions(d.baseUrl, d.system));
     const skip = (reason: string): never => {
       ctx.skip(reason);
       throw new Error('unreachable');
     };
+    const identityOf = (as: 'primary' | 'second') =>
+      as === 'primary'
+        ? d.target.primary
+        : (d.target.second ?? skip('needs a second identity (--second-client-id and --second-client-secret)'));
     const api = client(d.target.primary);
     const secondUser = async () => {
-      const identity =
-        d.target.second ?? skip('needs a second identity (--second-client-id and --second-client-secret)');
+      const identity = identityOf('second');
       const c = client(identity);
-      const username = await usernameOf(c, identity, d.system);
+      const username = await usernameOf(identity, () => driver.whoami(c, d.system));
       return { client: c, username, workdir: `${d.homeBase}/${username}` };
+    };
+    const scratch = async (name: string, as: 'primary' | 'second' = 'primary') => {
+      const identity = identityOf(as);
+      const who = as === 'primary' ? { client: api, workdir: d.workdir } : await secondUser();
+      const runDir = `${who.workdir}/f7t-conformance-${runId}`;
+      made.set(identity, runDir);
+      const path = `${runDir}/${name}`;
+      const answer = await driver.mkdir(who.client, d.system, path);
+      if (answer.status !== 201)
+        throw new HarnessError(
+          `cannot make the scratch directory ${path}: ${answer.status} ${answer.text.slice(0, 200)}`,
+        );
+      return path;
+    };
+    const jobDir = (as: 'primary' | 'second' = 'primary') => {
+      const identity = identityOf(as);
+      let dir = jobDirs.get(identity);
+      if (!dir) {
+        dir = scratch('jobs', as);
+        jobDirs.set(identity, dir);
+      }
+      return dir;
     };
     return {
       target: d.target,
       api,
-      second: () =>
-        d.target.second
-          ? client(d.target.second)
-          : skip('needs a second identity (--second-client-id and --second-client-secret)'),
-      anonymous: createClient(d.target, d.validator, d.target.primary, log),
+      second: () => client(identityOf('second')),
+      secondUser,
+      scratch,
       system: d.system,
       username: d.username,
       workdir: d.workdir,
       skip,
-      secondUser,
-      async scratch(name, as = 'primary') {
-        const who = as === 'primary' ? { client: api, workdir: d.workdir } : await secondUser();
-        const identity = as === 'primary' ? d.target.primary : (d.target.second as Identity);
-        const runDir = `${who.workdir}/f7t-conformance-${runId}`;
-        made.set(identity, runDir);
-        const path = `${runDir}/${name}`;
-        const answer = await who.client.post(`/filesystem/${d.system}/ops/mkdir`, { json: { path, parent: true } });
-        if (answer.status !== 201)
-          throw new HarnessError(
-            `cannot make the scratch directory ${path}: ${answer.status} ${answer.text.slice(0, 200)}`,
-          );
-        return path;
-      },
-      jobDir() {
-        return this.jobDirFor('primary');
-      },
-      jobDirFor(as: 'primary' | 'second') {
-        const identity = as === 'primary' ? d.target.primary : (d.target.second as Identity);
-        let dir = jobDirs.get(identity);
-        if (!dir) {
-          dir = this.scratch('jobs', as);
-          jobDirs.set(identity, dir);
-        }
-        return dir;
-      },
+      jobDir,
       async submitJob(c, job) {
-        const workingDirectory = await this.jobDirFor(c === api ? 'primary' : 'second');
+        const workingDirectory = await jobDir(c === api ? 'primary' : 'second');
         const submitted = await c.post<{ jobId?: unknown }>(`/compute/${d.system}/jobs`, {
           json: { job: { workingDirectory, ...job } },
         });
@@ -190,6 +182,13 @@ export function useHarness() {
           const job = answer.body.jobs?.[0];
           return job && until(job) ? job : undefined;
         }),
+      waitForTask: (c, taskId, until = (task) => !['100', '101'].includes(task.status)) =>
+        waitFor(d.target, `task ${taskId} to finish`, async () => {
+          const answer = await c.get<{ task?: V1Task }>(`/tasks/${taskId}`);
+          expectResponse(answer, 200);
+          const task = answer.body.task;
+          return task && until(task) ? task : undefined;
+        }),
     };
   };
 
@@ -198,7 +197,12 @@ export function useHarness() {
       ctx.task.meta.requirement = id;
       const log: RecordedExchange[] = [];
       try {
-        await fn(contextFor(await ready(), ctx, log));
+        const d = await ready();
+        if ('missing' in d) {
+          ctx.skip(d.missing);
+          return;
+        }
+        await fn(contextFor(d, ctx, log));
       } catch (error) {
         if (error instanceof HarnessError) ctx.task.meta.outcome = 'error';
         throw error;

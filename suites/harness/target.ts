@@ -19,6 +19,8 @@ export interface Target {
   readonly kind: TargetConfig['kind'];
   /** v2 base URL without a trailing slash. */
   readonly baseUrl: string;
+  /** v1 base URL without a trailing slash, when the site runs v1. */
+  readonly v1BaseUrl: string | undefined;
   readonly tokenUrl: string;
   readonly fetch: Fetch;
   readonly primary: Identity;
@@ -101,6 +103,7 @@ export function createRemoteTarget(config: RemoteTargetConfig): Target {
   return {
     kind: 'remote',
     baseUrl: config.baseUrl.replace(/\/+$/, ''),
+    v1BaseUrl: config.v1BaseUrl?.replace(/\/+$/, ''),
     tokenUrl: config.tokenUrl,
     fetch: fetcher,
     primary: createIdentity('primary', fetcher, config.tokenUrl, config.primary),

@@ -26,9 +26,9 @@ export function taskCreated(task: Task) {
   return { success: 'Task created', task_id: task.id, task_url: `/tasks/${task.id}` };
 }
 
-export function createTaskRoutes(sim: SimulatorContext) {
-  const app = new Hono<AppEnv>();
-  const list = (c: Context<AppEnv>) => {
+/** GET /tasks/ (the gateway routes the trailing slash too). */
+export function listTasks(sim: SimulatorContext) {
+  return (c: Context<AppEnv>) => {
     const { user } = caller(c);
     const ids = c.req
       .query('tasks')
@@ -38,8 +38,12 @@ export function createTaskRoutes(sim: SimulatorContext) {
     const tasks = sim.state.tasks.list(user.name, ids);
     return c.json({ tasks: Object.fromEntries(tasks.map((t) => [t.id, taskModel(t, false)])) });
   };
+}
+
+export function createTaskRoutes(sim: SimulatorContext) {
+  const app = new Hono<AppEnv>();
+  const list = listTasks(sim);
   app.get('/', list);
-  app.get('', list);
   app.get('/:id', (c) => {
     const { user } = caller(c);
     try {

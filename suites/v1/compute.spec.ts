@@ -1,0 +1,126 @@
+import { expectResponse, expectThat, formOf, useHarness, type CheckContext, type Client } from '../harness/index.ts';
+
+const { check } = useHarness({ generation: 'v1' });
+
+interface TaskCreated {
+  task_id: string;
+}
+
+async function submit(t: CheckContext, client: Client, script: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([script]), 'f7t-job.sh');
+  const answer = await client.post<TaskCreated>('/compute/jobs/upload', { form });
+  expectResponse(answer, 201);
+  const task = await t.waitForTask(client, answer.body.task_id);
+  if (task.status !== '200') throw new Error(`the submit task ended ${task.status}: ${JSON.stringify(task.data)}`);
+  return String((task.data as { jobid: unknown }).jobid);
+}
+
+async function taskData<T>(
+  t: CheckContext,
+  client: Client,
+  path: string,
+  query?: Record<string, string>,
+): Promise<{ status: string; data: T }> {
+  const answer = await client.get<TaskCreated>(path, query ? { query } : {});
+  expectResponse(answer, 200);
+  const task = await t.waitForTask(client, answer.body.task_id);
+  return { status: task.status, data: task.data as T };
+}
+
+const acct = (t: CheckContext, client: Client, id: string) =>
+  taskData<{ jobid: string; state: string }[]>(t, client, '/compute/acct', { jobs: id });
+
+const sleeper = '#!/bin/bash\n#SBATCH --job-name=f7t-v1-sleep\n#SBATCH --time=00:10:00\nsleep 600\n';
+
+check('V1-COMPUTE-SUBMIT-001', 'submits a batch file through a task', async (t) => {
+  const id = await submit(t, t.api, '#!/bin/bash\necho v1\n');
+  expectThat(
+    { method: 'POST', path: '/compute/jobs/upload', status: 201, text: id } as never,
+    /^\d+$/.test(id),
+    `job id ${id} is not a number`,
+  );
+});
+
+check('V1-COMPUTE-SUBMIT-002', 'refuses a script path that does not exist', async (t) => {
+  const answer = await t.api.post('/compute/jobs/path', {
+    form: formOf({ targetPath: `${t.workdir}/f7t-no-such-script.sh` }),
+  });
+  expectResponse(answer, 400);
+  expectThat(answer, answer.headers.has('x-invalid-path'), 'no X-Invalid-Path header');
+});
+
+check('V1-COMPUTE-ACCT-001', 'accounts for a finished job', async (t) => {
+  const id = await submit(t, t.api, '#!/bin/bash\necho done\nsleep 1\n');
+  const { waitForTask } = t;
+  let state = '';
+  for (let i = 0; i < 60 && state !== 'COMPLETED'; i++) {
+    const { data } = await acct(t, t.api, id);
+    state = data.find((j) => j.jobid === id)?.state ?? '';
+    if (state !== 'COMPLETED')
+      await (t.target.control ? t.target.control.advance(5) : new Promise((r) => setTimeout(r, 2000)));
+  }
+  void waitForTask;
+  if (state !== 'COMPLETED') throw new Error(`job ${id} is ${state || 'not in accounting'}, expected COMPLETED`);
+});
+
+check('V1-COMPUTE-JOBS-001', "lists the caller's running job", async (t) => {
+  const id = await submit(t, t.api, sleeper);
+  const { data } = await taskData<Record<string, { jobid: string }>>(t, t.api, '/compute/jobs', { jobs: id });
+  const ids = Object.values(data).map((j) => j.jobid);
+  await t.api.delete(`/compute/jobs/${id}`);
+  if (!ids.includes(id)) throw new Error(`job ${id} is not among the active jobs (${ids.join(', ')})`);
+});
+
+check('V1-COMPUTE-JOBS-002', "finishes the task for one job's information", async (t) => {
+  const id = await submit(t, t.api, sleeper);
+  const answer = await t.api.get<TaskCreated>(`/compute/jobs/${id}`);
+  expectResponse(answer, 200);
+  try {
+    const task = await t.waitForTask(t.api, answer.body.task_id);
+    if (task.status !== '200') throw new Error(`the task ended ${task.status}`);
+  } finally {
+    await t.api.delete(`/compute/jobs/${id}`);
+  }
+});
+
+check('V1-COMPUTE-JOBS-003', 'refuses a non-numeric job id', async (t) => {
+  expectResponse(await t.api.get('/compute/jobs/notanumber'), 400);
+});
+
+check('V1-COMPUTE-CANCEL-001', 'cancels a running job', async (t) => {
+  const id = await submit(t, t.api, sleeper);
+  const answer = await t.api.delete<TaskCreated>(`/compute/jobs/${id}`);
+  expectResponse(answer, 200);
+  const task = await t.waitForTask(t.api, answer.body.task_id);
+  if (task.status !== '200') throw new Error(`the cancel task ended ${task.status}: ${JSON.stringify(task.data)}`);
+  let state = '';
+  for (let i = 0; i < 30 && !state.startsWith('CANCELLED'); i++) {
+    state = (await acct(t, t.api, id)).data.find((j) => j.jobid === id)?.state ?? '';
+    if (!state.startsWith('CANCELLED') && !t.target.control) await new Promise((r) => setTimeout(r, 2000));
+  }
+  if (!state.startsWith('CANCELLED')) throw new Error(`job ${id} is ${state}, expected CANCELLED`);
+});
+
+check('V1-COMPUTE-CANCEL-002', "another user's cancel fails and the job goes on", async (t) => {
+  const other = t.second();
+  const id = await submit(t, t.api, sleeper);
+  try {
+    const answer = await other.delete<TaskCreated>(`/compute/jobs/${id}`);
+    expectResponse(answer, 200);
+    const task = await t.waitForTask(other, answer.body.task_id);
+    if (task.status !== '400') throw new Error(`the other user's cancel task ended ${task.status}`);
+    const state = (await acct(t, t.api, id)).data.find((j) => j.jobid === id)?.state ?? '';
+    if (state.startsWith('CANCELLED')) throw new Error(`job ${id} was cancelled by another user`);
+  } finally {
+    await t.api.delete(`/compute/jobs/${id}`);
+  }
+});
+
+check('V1-COMPUTE-PARTITIONS-001', 'lists the partitions through a task', async (t) => {
+  const { status, data } = await taskData<{ PartitionName: string; State: string }[]>(t, t.api, '/compute/partitions');
+  if (status !== '200' || !Array.isArray(data) || data.length === 0)
+    throw new Error(`the partitions task ended ${status} with ${JSON.stringify(data)}`);
+  if (!data.every((p) => typeof p.PartitionName === 'string' && typeof p.State === 'string'))
+    throw new Error('a partition has no name or state');
+});
