@@ -52,7 +52,6 @@ check('V1-COMPUTE-SUBMIT-002', 'refuses a script path that does not exist', asyn
 
 check('V1-COMPUTE-ACCT-001', 'accounts for a finished job', async (t) => {
   const id = await submit(t, t.api, '#!/bin/bash\necho done\nsleep 1\n');
-  const { waitForTask } = t;
   let state = '';
   for (let i = 0; i < 60 && state !== 'COMPLETED'; i++) {
     const { data } = await acct(t, t.api, id);
@@ -60,7 +59,6 @@ check('V1-COMPUTE-ACCT-001', 'accounts for a finished job', async (t) => {
     if (state !== 'COMPLETED')
       await (t.target.control ? t.target.control.advance(5) : new Promise((r) => setTimeout(r, 2000)));
   }
-  void waitForTask;
   if (state !== 'COMPLETED') throw new Error(`job ${id} is ${state || 'not in accounting'}, expected COMPLETED`);
 });
 
