@@ -35,11 +35,7 @@ const sleeper = '#!/bin/bash\n#SBATCH --job-name=f7t-v1-sleep\n#SBATCH --time=00
 
 check('V1-COMPUTE-SUBMIT-001', 'submits a batch file through a task', async (t) => {
   const id = await submit(t, t.api, '#!/bin/bash\necho v1\n');
-  expectThat(
-    { method: 'POST', path: '/compute/jobs/upload', status: 201, text: id } as never,
-    /^\d+$/.test(id),
-    `job id ${id} is not a number`,
-  );
+  if (!/^\d+$/.test(id)) throw new Error(`the task gave job id ${id}, not a number`);
 });
 
 check('V1-COMPUTE-SUBMIT-002', 'refuses a script path that does not exist', async (t) => {
