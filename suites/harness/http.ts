@@ -28,8 +28,10 @@ export interface RequestOptions {
   readonly body?: string;
   /** A multipart/form-data body. */
   readonly form?: FormData;
-  /** Extra headers (e.g. to leave out or change X-Machine-Name). */
+  /** Extra headers (e.g. to change X-Machine-Name). */
   readonly headers?: Record<string, string>;
+  /** Default headers to leave out (e.g. X-Machine-Name). */
+  readonly omitHeaders?: readonly string[];
   readonly contentType?: string;
   readonly auth?: Auth;
 }
@@ -64,6 +66,7 @@ export function createClient(
     const url = new URL(`${baseUrl}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...clientOptions.headers, ...options.headers };
+    for (const name of options.omitHeaders ?? []) delete headers[name];
     const auth = options.auth ?? identity;
     if (typeof auth === 'object' && 'bearer' in auth) headers.authorization = `Bearer ${auth.bearer}`;
     else if (typeof auth === 'object' && 'authorization' in auth) headers.authorization = auth.authorization;

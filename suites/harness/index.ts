@@ -48,7 +48,10 @@ export interface CheckContext {
   /** Submits a v2 job (in jobDir unless the job names its own working directory); gives its id. */
   submitJob(client: Client, job: Record<string, unknown>): Promise<string>;
   waitForJob(client: Client, jobId: string, until: (job: Job) => boolean, what: string): Promise<Job>;
-  /** Polls a v1 task until it leaves "100"/"101" (or `until` holds); gives the task. */
+  /**
+   * Polls a v1 task until it leaves "100"/"101" (or `until` holds); gives the task. A task that
+   * does not settle within its budget (30 s: tasks are short background operations) fails the check.
+   */
   waitForTask(client: Client, taskId: string, until?: (task: V1Task) => boolean): Promise<V1Task>;
 }
 
@@ -70,6 +73,7 @@ async function createTarget(config: TargetConfig): Promise<Target> {
 }
 
 const drivers = { v1: v1Driver, v2: v2Driver } as const;
+const TASK_BUDGET_S = 30;
 
 export interface HarnessOptions {
   readonly generation?: keyof typeof drivers;
@@ -182,13 +186,26 @@ export function useHarness(options: HarnessOptions = {}) {
           const job = answer.body.jobs?.[0];
           return job && until(job) ? job : undefined;
         }),
-      waitForTask: (c, taskId, until = (task) => !['100', '101'].includes(task.status)) =>
-        waitFor(d.target, `task ${taskId} to finish`, async () => {
-          const answer = await c.get<{ task?: V1Task }>(`/tasks/${taskId}`);
-          expectResponse(answer, 200);
-          const task = answer.body.task;
-          return task && until(task) ? task : undefined;
-        }),
+      async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status)) {
+        let last: V1Task | undefined;
+        try {
+          return await waitFor(
+            d.target,
+            `task ${taskId} to finish`,
+            async () => {
+              const answer = await c.get<{ task?: V1Task }>(`/tasks/${taskId}`);
+              expectResponse(answer, 200);
+              last = answer.body.task;
+              return last && until(last) ? last : undefined;
+            },
+            TASK_BUDGET_S,
+          );
+        } catch (error) {
+          if (!(error instanceof HarnessError)) throw error;
+          const reads = `${last?.status ?? '?'} ${last?.description ?? ''}`;
+          throw new Error(`task ${taskId} did not settle within ${TASK_BUDGET_S} s: it reads ${reads}`);
+        }
+      },
     };
   };
 

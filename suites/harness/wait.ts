@@ -9,8 +9,12 @@ const POLL_MS = 2000;
  * Polls until `probe` gives a value, within the target's job budget. On a simulator the site
  * clock is advanced between polls, so waits cost no wall time; on a real site it sleeps.
  */
-export async function waitFor<T>(target: Target, what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const budgetS = target.jobBudgetS;
+export async function waitFor<T>(
+  target: Target,
+  what: string,
+  probe: () => Promise<T | undefined>,
+  budgetS = target.jobBudgetS,
+): Promise<T> {
   const started = Date.now();
   let waitedS = 0;
   for (;;) {

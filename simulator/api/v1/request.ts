@@ -31,7 +31,8 @@ export function machine(
   style: MachineStyle = 'utilities',
 ): SystemSpec {
   const name = c.req.header('x-machine-name');
-  if (!name) throw new V1Error(400, { description: 'No machine name given' });
+  // An empty value is a machine name v1 does not know, not a missing one.
+  if (name === undefined) throw new V1Error(400, { description: 'No machine name given' });
   const system = sim.state.site.systems.find((s) => s.name === name);
   if (!system) {
     throw style === 'utilities'
