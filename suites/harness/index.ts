@@ -203,7 +203,9 @@ export function useHarness(options: HarnessOptions = {}) {
         } catch (error) {
           if (!(error instanceof HarnessError)) throw error;
           const reads = `${last?.status ?? '?'} ${last?.description ?? ''}`;
-          throw new Error(`task ${taskId} did not settle within ${TASK_BUDGET_S} s: it reads ${reads}`);
+          throw new Error(`task ${taskId} did not settle within ${TASK_BUDGET_S} s: it reads ${reads}`, {
+            cause: error,
+          });
         }
       },
     };
