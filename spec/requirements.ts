@@ -649,7 +649,7 @@ export const requirements: readonly Requirement[] = [
     'MUST',
     'v1-compute',
     'GET /compute/jobs',
-    "The active-jobs task lists the caller's running job.",
+    "The active-jobs task lists the caller's running job with id, name, node list, nodes, partition, start time, state and time.",
   ),
   r(
     'V1-COMPUTE-JOBS-002',

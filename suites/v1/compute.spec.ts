@@ -58,12 +58,20 @@ check('V1-COMPUTE-ACCT-001', 'accounts for a finished job', async (t) => {
   if (state !== 'COMPLETED') throw new Error(`job ${id} is ${state || 'not in accounting'}, expected COMPLETED`);
 });
 
-check('V1-COMPUTE-JOBS-001', "lists the caller's running job", async (t) => {
+check('V1-COMPUTE-JOBS-001', "lists the caller's running job with the portal's columns", async (t) => {
   const id = await submit(t, t.api, sleeper);
-  const { data } = await taskData<Record<string, { jobid: string }>>(t, t.api, '/compute/jobs', { jobs: id });
-  const ids = Object.values(data).map((j) => j.jobid);
-  await t.api.delete(`/compute/jobs/${id}`);
-  if (!ids.includes(id)) throw new Error(`job ${id} is not among the active jobs (${ids.join(', ')})`);
+  try {
+    const { data } = await taskData<Record<string, Record<string, unknown>>>(t, t.api, '/compute/jobs', { jobs: id });
+    const job = Object.values(data).find((j) => j.jobid === id);
+    if (!job) throw new Error(`job ${id} is not among the active jobs`);
+    // The web portal shows job id, name, node list, nodes, partition, start time, state and time.
+    const missing = ['jobid', 'name', 'nodelist', 'nodes', 'partition', 'start_time', 'state', 'time'].filter(
+      (k) => typeof job[k] !== 'string',
+    );
+    if (missing.length > 0) throw new Error(`the job record lacks ${missing.join(', ')}`);
+  } finally {
+    await t.api.delete(`/compute/jobs/${id}`);
+  }
 });
 
 check('V1-COMPUTE-JOBS-002', "finishes the task for one job's information", async (t) => {
