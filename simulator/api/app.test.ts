@@ -132,3 +132,47 @@ describe('the HTTP layer', () => {
     expect((await sim.fetch(new Request('http://localhost/_sim/reset', { method: 'POST' }))).status).toBe(404);
   });
 });
+
+describe('one site, two generations', () => {
+  test('a job submitted through v1 is seen through v2, and a file written through v2 is read through v1', async () => {
+    const sim = await createSimulator({ clock: { mode: 'manual' } });
+    const token = await sim.control.mintToken({ username: 'alice' });
+    const auth = { authorization: `Bearer ${token}` };
+    const v1 = { ...auth, 'X-Machine-Name': 'daint' };
+    const form = new FormData();
+    form.append('file', new Blob(['#!/bin/bash\nsleep 30\n']), 'job.sh');
+    const created = (await (
+      await sim.fetch(
+        new Request('http://localhost/v1/compute/jobs/upload', { method: 'POST', headers: v1, body: form }),
+      )
+    ).json()) as { task_id: string };
+    sim.control.advance(2);
+    const task = (await (
+      await sim.fetch(new Request(`http://localhost/v1/tasks/${created.task_id}`, { headers: auth }))
+    ).json()) as { task: { status: string; data: { jobid: string } } };
+    expect(task.task.status).toBe('200');
+    const seen = await sim.fetch(
+      new Request(`http://localhost/v2/compute/daint/jobs/${task.task.data.jobid}`, { headers: auth }),
+    );
+    expect(seen.status).toBe(200);
+    expect(((await seen.json()) as { jobs: { user: string }[] }).jobs[0]?.user).toBe('alice');
+
+    const upload = new FormData();
+    upload.append('file', new Blob(['written through v2\n']), 'shared.txt');
+    expect(
+      (
+        await sim.fetch(
+          new Request('http://localhost/v2/filesystem/daint/ops/upload?path=/home/alice', {
+            method: 'POST',
+            headers: auth,
+            body: upload,
+          }),
+        )
+      ).status,
+    ).toBe(204);
+    const view = await sim.fetch(
+      new Request('http://localhost/v1/utilities/view?targetPath=/home/alice/shared.txt', { headers: v1 }),
+    );
+    expect(await view.json()).toMatchObject({ output: 'written through v2\n' });
+  });
+});
