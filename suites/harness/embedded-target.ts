@@ -25,9 +25,11 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
     second: identity('second', bob),
     system: undefined,
     control: {
-      advance: (seconds) => {
+      // Between two polls the site's background work (streams of a data-mover job) gets its turn,
+      // as it would while wall time passes.
+      advance: async (seconds) => {
+        await new Promise((resolve) => setImmediate(resolve));
         sim.control.advance(seconds);
-        return Promise.resolve();
       },
       mintToken: (o) =>
         sim.control.mintToken({

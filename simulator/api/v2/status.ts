@@ -22,6 +22,11 @@ export function liveness(sim: SimulatorContext) {
   };
 }
 
+/** The sbatch directives transfer jobs get, as the system's configuration lists them. */
+export function transferDirectives(system: SystemSpec): string[] {
+  return ['#SBATCH --nodes=1', '#SBATCH --time=0-00:15:00', `#SBATCH --partition=${system.transferPartition}`];
+}
+
 function systemModel(sim: SimulatorContext, system: SystemSpec) {
   const checked = lastHealthCheck(sim).toISOString();
   const health = (serviceType: string, extra: Record<string, unknown> = {}) => ({
@@ -66,11 +71,7 @@ function systemModel(sim: SimulatorContext, system: SystemSpec) {
       defaultWorkDir: fs.defaultWorkDir ?? false,
     })),
     dataOperation: {
-      datatransfer_jobs_directives: [
-        '#SBATCH --nodes=1',
-        '#SBATCH --time=0-00:15:00',
-        `#SBATCH --partition=${system.transferPartition}`,
-      ],
+      datatransfer_jobs_directives: transferDirectives(system),
       max_ops_file_size: MAX_OPS_FILE_SIZE,
       // DEVIATION: a real site shows its transfer configuration; transfers are not simulated yet.
       data_transfer: null,

@@ -6,7 +6,7 @@ import { slurmErrors } from './errors.ts';
 import { expandFilenamePattern, expandVariables, parseScript } from './script.ts';
 import type { Job, JobRequest, NodeState } from './types.ts';
 
-export type { BaseState, Job, JobRequest, NodeState } from './types.ts';
+export type { ActionResult, BaseState, Job, JobAction, JobRequest, NodeState } from './types.ts';
 
 export interface SchedulerOptions {
   readonly site: Site;
@@ -58,7 +58,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
   const jobsOf = (name: string) => jobs.get(systemSpec(name).name) ?? new Map<number, Job>();
 
-  const endOf = (job: Job) => (job.startTime ?? 0) + Math.min(job.runtimeS, job.timeLimitS) * 1000;
+  const endOf = (job: Job) => {
+    const planned = (job.startTime ?? 0) + Math.min(job.runtimeS, job.timeLimitS) * 1000;
+    if (!job.action) return planned;
+    // a data mover ends when its work is done (and not before its script would)
+    return job.actionDoneAt === undefined ? Number.POSITIVE_INFINITY : Math.max(planned, job.actionDoneAt);
+  };
 
   const activeReservations = (spec: SystemSpec, at: number) =>
     spec.reservations.filter((r) => r.start * 1000 <= at && at < r.end * 1000);
@@ -149,6 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       fs.writeFile(cred, job.stdout, '');
       if (job.stderr !== job.stdout) fs.writeFile(cred, job.stderr, '');
+      if (job.action) runAction(job, job.action);
     } catch {
       // Slurm fails a job whose output file cannot be opened in its working directory
       running.delete(job);
@@ -157,6 +163,29 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       job.endTime = at;
       job.written = job.output.length;
     }
+  };
+
+  const runAction = (job: Job, action: NonNullable<Job['action']>) => {
+    const fs = options.filesystem(job.system);
+    const cred = credentialsOf(job.user);
+    const settle = (result: { exitCode: number; stdout: string; stderr: string }) => {
+      if (job.state !== 'RUNNING') return; // cancelled meanwhile
+      job.exitCodeOnEnd = result.exitCode;
+      for (const [path, text] of [
+        [job.stdout, result.stdout],
+        [job.stderr, result.stderr],
+      ] as const) {
+        try {
+          if (text) fs.writeFile(cred, path, text, { append: true });
+        } catch {
+          // the log went away: the result stands
+        }
+      }
+      job.actionDoneAt = clock.now();
+    };
+    action({ id: job.id }).then(settle, (error: unknown) =>
+      settle({ exitCode: 1, stdout: '', stderr: `${error instanceof Error ? error.message : String(error)}\n` }),
+    );
   };
 
   const schedule = (system: string, at: number) => {
@@ -292,8 +321,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         priority: PRIORITY_BASE - (id - site.firstJobId) - 1,
         runtimeS: parsed.runtimeS,
         exitCodeOnEnd: parsed.exitCode,
+        action: request.action,
+        actionDoneAt: undefined,
         oom: parsed.sim.oom ?? false,
-        output: parsed.output,
+        // a data mover's log is what its work writes, not its script's echo lines
+        output: request.action ? [] : parsed.output,
         state: 'PENDING',
         reason: 'Priority',
         startTime: undefined,

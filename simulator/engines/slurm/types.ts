@@ -13,6 +13,19 @@ export const baseStates = [
 ] as const;
 export type BaseState = (typeof baseStates)[number];
 
+/** What a data-mover job did: its exit code and what it printed. */
+export interface ActionResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Work a job does on the site when it starts (transfer jobs move data). The job runs until the
+ * work is done; its outcome decides the job's exit code and output.
+ */
+export type JobAction = (job: { readonly id: number }) => Promise<ActionResult>;
+
 export interface JobRequest {
   readonly name?: string | null | undefined;
   readonly account?: string | null | undefined;
@@ -28,6 +41,7 @@ export interface JobRequest {
   readonly scriptPath?: string | undefined;
   /** Where the script was stored when it came inline (v1 writes uploaded scripts to a file). */
   readonly scriptFile?: string | undefined;
+  readonly action?: JobAction | undefined;
 }
 
 /** A job as the scheduler holds it. Times are epoch ms on the site clock. */
@@ -53,7 +67,10 @@ export interface Job {
   readonly submitTime: number;
   readonly priority: number;
   readonly runtimeS: number;
-  readonly exitCodeOnEnd: number;
+  exitCodeOnEnd: number;
+  readonly action: JobAction | undefined;
+  /** Epoch ms the action finished; undefined while it runs or when there is none. */
+  actionDoneAt: number | undefined;
   readonly oom: boolean;
   readonly output: readonly OutputEvent[];
   state: BaseState;
