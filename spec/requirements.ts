@@ -555,14 +555,14 @@ export const requirements: readonly Requirement[] = [
     'MUST',
     'transfer',
     'POST /filesystem/{system_name}/transfer/mv',
-    'A job whose source does not exist ends FAILED with the reason in its error log.',
+    'A job whose source does not exist does not log success, and its error log says why.',
   ),
   r(
     'V2-TRANSFER-ISOLATION-001',
     'MUST',
     'transfer',
     'POST /filesystem/{system_name}/transfer/cp',
-    "Another user's copy job cannot read a user's 0600 file: the job fails and no copy appears.",
+    "Another user's copy job cannot read a user's 0600 file: no copy appears and its log does not claim success.",
   ),
   r(
     'V2-TRANSFER-JOB-001',
