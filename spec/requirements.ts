@@ -14,6 +14,7 @@ export const profiles = [
   'v1-utilities',
   'v1-compute',
   'v1-tasks',
+  'v1-storage',
 ] as const;
 export type Profile = (typeof profiles)[number];
 
@@ -740,6 +741,20 @@ export const requirements: readonly Requirement[] = [
   ),
   r('V1-TASKS-002', 'MUST', 'v1-tasks', 'GET /tasks/', "The task list holds the caller's tasks only."),
   r('V1-TASKS-003', 'MUST', 'v1-tasks', 'GET /tasks/{taskid}', "Another user's task answers 403; an unknown task 404."),
+  r(
+    'V1-STORAGE-CP-001',
+    'MUST',
+    'v1-storage',
+    'POST /storage/xfer-internal/cp',
+    'An internal copy answers 201 with a task whose job, once run, has copied the file.',
+  ),
+  r(
+    'V1-STORAGE-RM-001',
+    'MUST',
+    'v1-storage',
+    'POST /storage/xfer-internal/rm',
+    'An internal delete runs as a job and removes the path.',
+  ),
 ];
 
 const byId = new Map(requirements.map((req) => [req.id, req]));

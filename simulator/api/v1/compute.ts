@@ -4,8 +4,8 @@ import { isSimError } from '../../errors.ts';
 import { FsError } from '../../engines/fs/index.ts';
 import { compressHostlist } from '../../engines/site/hostlist.ts';
 import type { SystemSpec, User } from '../../engines/site/types.ts';
-import { isFinished, type Job } from '../../engines/slurm/index.ts';
-import type { TaskOutcome } from '../../engines/tasks/index.ts';
+import { credentialsOf, isFinished, type Job, type JobAction } from '../../engines/slurm/index.ts';
+import type { Task, TaskOutcome } from '../../engines/tasks/index.ts';
 import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 import { V1Error } from './errors.ts';
@@ -102,6 +102,58 @@ const jobIdList = (text: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** What v1 does with a batch script: sbatch it, and report the job in the task's words. */
+export function submitScript(
+  sim: SimulatorContext,
+  user: User,
+  system: SystemSpec,
+  request: { script: string; scriptFile: string; account?: string | undefined; name?: string; action?: JobAction },
+): TaskOutcome {
+  try {
+    const job = sim.state.scheduler.submit(system.name, user, {
+      workingDirectory: posix.dirname(request.scriptFile),
+      script: request.script,
+      scriptFile: request.scriptFile,
+      ...(request.account ? { account: request.account } : {}),
+      ...(request.name ? { name: request.name } : {}),
+      ...(request.action ? { action: request.action } : {}),
+    });
+    return { status: '200', data: { ...jobFiles(job), jobid: String(job.id), result: 'Job submitted' } };
+  } catch (error) {
+    if (!isSimError(error)) throw error;
+    const words = error.message.replace(/^Unexpected Slurm command response\. exit_status:\d+ std_err:/, '');
+    return { status: '400', data: words.replaceAll('\n', '') };
+  }
+}
+
+/**
+ * v1 stores an uploaded script in <home>/firecrest/<task id>/ and submits it from there, in a
+ * task of the compute service.
+ */
+export function submitUploaded(
+  sim: SimulatorContext,
+  user: User,
+  system: SystemSpec,
+  request: { fileName: string; script: string; account?: string | undefined; name?: string; action?: JobAction },
+): Task {
+  const created = sim.state.tasks.create(user.name, 'compute', system.name, { status: '100', data: 'Queued' });
+  const home = system.fileSystems.find((f) => f.defaultWorkDir)?.path ?? '/home';
+  const dir = `${home}/${user.name}/firecrest/${created.id}`;
+  const fs = sim.state.filesystem(system.name);
+  const cred = credentialsOf(user);
+  let outcome: TaskOutcome;
+  try {
+    fs.mkdir(cred, dir, { parents: true });
+    fs.writeFile(cred, `${dir}/${request.fileName}`, request.script);
+    outcome = submitScript(sim, user, system, { ...request, scriptFile: `${dir}/${request.fileName}` });
+  } catch (error) {
+    if (!(error instanceof FsError)) throw error;
+    outcome = { status: '400', data: `Failed to upload batch file: ${error.message}` };
+  }
+  sim.state.tasks.update(created.id, outcome, { delayed: true });
+  return created;
+}
+
 export function createComputeRoutes(sim: SimulatorContext) {
   const app = new Hono<AppEnv>();
   const scheduler = () => sim.state.scheduler;
@@ -119,50 +171,19 @@ export function createComputeRoutes(sim: SimulatorContext) {
     };
   };
 
-  const submit = (
-    user: User,
-    system: SystemSpec,
-    script: string,
-    scriptFile: string,
-    account: string | undefined,
-  ): TaskOutcome => {
-    try {
-      const job = scheduler().submit(system.name, user, {
-        workingDirectory: posix.dirname(scriptFile),
-        script,
-        scriptFile,
-        ...(account ? { account } : {}),
-      });
-      return { status: '200', data: { ...jobFiles(job), jobid: String(job.id), result: 'Job submitted' } };
-    } catch (error) {
-      return failure(error);
-    }
-  };
+  const submit = (user: User, system: SystemSpec, script: string, scriptFile: string, account: string | undefined) =>
+    submitScript(sim, user, system, { script, scriptFile, account });
 
   app.post('/jobs/upload', async (c) => {
     const system = machine(sim, c, 'Failed to submit job', 'compute');
-    const { user, cred } = caller(c);
+    const { user } = caller(c);
     const fields = await form(c);
     const file = fields.file;
     if (!(file instanceof File))
       throw new V1Error(400, { description: 'Failed to submit job file', error: 'No batch file given' });
     const script = await file.text();
     const account = typeof fields.account === 'string' ? fields.account : undefined;
-    const created = sim.state.tasks.create(user.name, 'compute', system.name, { status: '100', data: 'Queued' });
-    // v1 writes the script to <home>/firecrest/<task id>/ and submits it from there.
-    const home = system.fileSystems.find((f) => f.defaultWorkDir)?.path ?? '/home';
-    const dir = `${home}/${user.name}/firecrest/${created.id}`;
-    const fs = sim.state.filesystem(system.name);
-    let outcome: TaskOutcome;
-    try {
-      fs.mkdir(cred, dir, { parents: true });
-      fs.writeFile(cred, `${dir}/${file.name || 'script.sh'}`, script);
-      outcome = submit(user, system, script, `${dir}/${file.name || 'script.sh'}`, account);
-    } catch (error) {
-      if (!(error instanceof FsError)) throw error;
-      outcome = { status: '400', data: `Failed to upload batch file: ${error.message}` };
-    }
-    sim.state.tasks.update(created.id, outcome, { delayed: true });
+    const created = submitUploaded(sim, user, system, { fileName: file.name || 'script.sh', script, account });
     return c.json(taskCreated(created), 201);
   });
 

@@ -5,6 +5,7 @@ import type { AppEnv } from '../app.ts';
 import { V1Error } from './errors.ts';
 import { createComputeRoutes } from './compute.ts';
 import { createStatusRoutes } from './status.ts';
+import { createStorageRoutes } from './storage.ts';
 import { createTaskRoutes, listTasks } from './tasks.ts';
 import { createUtilitiesRoutes } from './utilities.ts';
 
@@ -49,6 +50,7 @@ export function createV1Routes(sim: SimulatorContext) {
   app.route('/status', createStatusRoutes(sim, V1_VERSION));
   app.route('/utilities', createUtilitiesRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));
+  app.route('/storage', createStorageRoutes(sim));
   app.get('/tasks/', listTasks(sim));
   app.route('/tasks', createTaskRoutes(sim));
   // The gateway answers what it does not route with 400.
