@@ -38,6 +38,8 @@ export interface CheckContext {
    * directory (`f7t-conformance-<run id>/<name>`), removed when the suite file ends.
    */
   scratch(name: string, as?: 'primary' | 'second'): Promise<string>;
+  /** Removes a path the site made for this run (a transfer job's logs) when the suite file ends. */
+  removeLater(path: string, as?: 'primary' | 'second'): void;
   readonly system: string;
   readonly username: string;
   /** The primary user's working directory: the default-work-dir file system plus the user name. */
@@ -89,6 +91,8 @@ export function useHarness(options: HarnessOptions = {}) {
   const runId = randomUUID().slice(0, 8);
   /** Run directories made, by identity, to remove at the end. */
   const made = new Map<Identity, string>();
+  /** Other paths the site made for this run, by identity. */
+  const leftovers = new Map<Identity, Set<string>>();
   const jobDirs = new Map<Identity, Promise<string>>();
 
   const ready = () => {
@@ -112,9 +116,11 @@ export function useHarness(options: HarnessOptions = {}) {
     if (!discovered) return;
     const d = await discovered;
     if ('missing' in d) return d.target.close();
-    for (const [identity, dir] of made) {
+    const identities = new Set([...made.keys(), ...leftovers.keys()]);
+    for (const identity of identities) {
       const client = createClient(d.target, d.validator, identity, [], driver.clientOptions(d.baseUrl, d.system));
-      await driver.rm(client, d.system, dir).catch(() => undefined);
+      const paths = [...(leftovers.get(identity) ?? []), ...(made.has(identity) ? [made.get(identity) ?? ''] : [])];
+      for (const path of paths) await driver.rm(client, d.system, path).catch(() => undefined);
     }
     await d.target.close();
   });
@@ -165,6 +171,12 @@ export function useHarness(options: HarnessOptions = {}) {
       second: () => client(identityOf('second')),
       secondUser,
       scratch,
+      removeLater(path, as = 'primary') {
+        const identity = identityOf(as);
+        const set = leftovers.get(identity) ?? new Set<string>();
+        set.add(path);
+        leftovers.set(identity, set);
+      },
       system: d.system,
       username: d.username,
       workdir: d.workdir,

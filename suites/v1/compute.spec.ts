@@ -13,7 +13,10 @@ async function submit(t: CheckContext, client: Client, script: string): Promise<
   expectResponse(answer, 201);
   const task = await t.waitForTask(client, answer.body.task_id);
   if (task.status !== '200') throw new Error(`the submit task ended ${task.status}: ${JSON.stringify(task.data)}`);
-  return String((task.data as { jobid: unknown }).jobid);
+  const data = task.data as { jobid: unknown; job_file?: string };
+  // v1 keeps the uploaded script in <home>/firecrest/<task id>/: the run's to remove
+  if (data.job_file) t.removeLater(data.job_file.replace(/\/[^/]*$/, ''), client === t.api ? 'primary' : 'second');
+  return String(data.jobid);
 }
 
 async function taskData<T>(

@@ -17,7 +17,9 @@ async function transfer(t: CheckContext, op: string, fields: Record<string, stri
   expectResponse(answer, 201);
   const task = await t.waitForTask(t.api, answer.body.task_id);
   if (task.status !== '200') throw new Error(`the ${op} task ended ${task.status}: ${JSON.stringify(task.data)}`);
-  const jobId = String((task.data as { jobid: unknown }).jobid);
+  const data = task.data as { jobid: unknown; job_file?: string };
+  if (data.job_file) t.removeLater(data.job_file.replace(/\/[^/]*$/, ''));
+  const jobId = String(data.jobid);
   for (let i = 0; i < 90; i++) {
     const acct = await t.api.get<{ task_id: string }>('/compute/acct', { query: { jobs: jobId } });
     const done = await t.waitForTask(t.api, acct.body.task_id);

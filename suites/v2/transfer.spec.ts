@@ -23,6 +23,10 @@ async function put(t: CheckContext, dir: string, name: string, content: string) 
 }
 
 async function finished(t: CheckContext, client: Client, answer: { body: TransferJob }): Promise<Job> {
+  const { outputLog, errorLog } = answer.body.transferJob.logs;
+  const as = client === t.api ? 'primary' : 'second';
+  t.removeLater(outputLog, as);
+  t.removeLater(errorLog, as);
   return t.waitForJob(client, answer.body.transferJob.jobId, (j) => isTerminalState(j.status.state), 'finish');
 }
 
