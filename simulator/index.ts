@@ -9,6 +9,7 @@ import { createIdentityProvider, type IdentityProvider } from './engines/oidc/in
 import { compileFault, type ActiveFault, type Fault } from './faults.ts';
 import { credentialsOf } from './engines/slurm/index.ts';
 import { createJournal, type Journal, type JournalEntry } from './journal.ts';
+import type { S3Credentials } from './engines/objectstore/index.ts';
 import { createSiteState, type SiteState } from './site-state.ts';
 
 export type { Fault } from './faults.ts';
@@ -59,6 +60,13 @@ export interface Control {
   info(): { seed: number; site: string; systems: string[]; users: string[]; clients: string[] };
 }
 
+/** The S3 credentials of the site (FirecREST's own; clients get presigned URLs). */
+export const DEFAULT_S3_CREDENTIALS: S3Credentials = {
+  accessKeyId: 'f7t-sim-access-key',
+  secretAccessKey: 'f7t-sim-secret-key',
+  region: 'us-east-1',
+};
+
 export interface Simulator {
   readonly app: Hono<AppEnv>;
   readonly fetch: (request: Request) => Promise<Response>;
@@ -66,6 +74,8 @@ export interface Simulator {
   readonly publicUrl: string;
   readonly issuer: string;
   readonly clients: readonly ClientShape[];
+  /** The object store's endpoint (path-style) and the credentials that sign for it. */
+  readonly s3: { readonly endpoint: string; readonly credentials: S3Credentials };
 }
 
 /** Mutable state of one simulator; nothing lives at module level, so simulators coexist. */
@@ -78,6 +88,7 @@ export interface SimulatorContext {
   readonly validator: ReturnType<typeof createValidator>;
   readonly spec: Awaited<ReturnType<typeof loadSpec>>;
   readonly control: Control;
+  readonly s3: S3Credentials;
   state: SiteState;
 }
 
@@ -203,6 +214,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     spec,
     validator: createValidator(spec),
     control,
+    s3: DEFAULT_S3_CREDENTIALS,
     state: build(),
   };
   const app = createApp(context);
@@ -213,5 +225,6 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     publicUrl,
     issuer,
     clients: shape.clients,
+    s3: { endpoint: `${publicUrl}/s3`, credentials: DEFAULT_S3_CREDENTIALS },
   };
 }

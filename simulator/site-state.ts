@@ -6,6 +6,7 @@ import { createNameDirectory, type NameDirectory } from './engines/site/names.ts
 import type { Site, User } from './engines/site/types.ts';
 import { createScheduler, type Scheduler } from './engines/slurm/index.ts';
 import { createTaskStore, type TaskStore } from './engines/tasks/index.ts';
+import { createObjectStore, type ObjectStore } from './engines/objectstore/index.ts';
 
 /** Everything a reset throws away and rebuilds: the site, its clock, files and jobs. */
 export interface SiteState {
@@ -15,6 +16,8 @@ export interface SiteState {
   readonly scheduler: Scheduler;
   /** FirecREST v1's asynchronous tasks. */
   readonly tasks: TaskStore;
+  /** The S3-compatible staging area. */
+  readonly objects: ObjectStore;
   user(name: string): User | undefined;
   /** Names of uids and gids, as /etc/passwd and /etc/group give them. */
   readonly names: NameDirectory;
@@ -63,6 +66,7 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     filesystems,
     scheduler,
     tasks: createTaskStore({ now: () => clock.now() }),
+    objects: createObjectStore({ now: () => clock.now() }),
     user: (name) => users.get(name),
     filesystem,
     names: createNameDirectory(site),

@@ -7,6 +7,7 @@ import { dropField, matchFault } from '../faults.ts';
 import type { SimulatorContext } from '../index.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
+import { createS3Routes } from './s3/routes.ts';
 import { V1Error } from './v1/errors.ts';
 import { createV1Routes } from './v1/index.ts';
 import { createV2Routes } from './v2/index.ts';
@@ -86,6 +87,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
   });
 
   app.route('/auth', createOidcRoutes(sim));
+  app.route('/s3', createS3Routes({ store: () => sim.state.objects, credentials: sim.s3 }));
   app.route('/v1', createV1Routes(sim));
   app.route('/v2', createV2Routes(sim));
   if (sim.options.controlPlane) app.route('/_sim', createControlRoutes(sim));

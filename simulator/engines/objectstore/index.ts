@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { S3Error } from './errors.ts';
+
+export { S3Error, s3Codes } from './errors.ts';
+export type { S3Code } from './errors.ts';
+export { presign, verify, type S3Credentials } from './sigv4.ts';
+
+const MIN_PART = 5 * 1024 * 1024;
+
+export interface StoredObject {
+  readonly key: string;
+  /** The bytes, as the chunks they arrived in: a multipart object keeps its parts' buffers. */
+  readonly chunks: readonly Buffer[];
+  readonly size: number;
+  readonly etag: string;
+  readonly lastModified: number;
+  readonly contentType: string;
+}
+
+interface Part {
+  readonly chunks: Buffer[];
+  readonly size: number;
+  readonly etag: string;
+  readonly md5: Buffer;
+}
+
+interface Upload {
+  readonly key: string;
+  readonly initiated: number;
+  readonly parts: Map<number, Part>;
+}
+
+export interface LifecycleRule {
+  readonly id: string;
+  readonly prefix: string;
+  readonly days: number;
+  readonly enabled: boolean;
+}
+
+interface Bucket {
+  readonly name: string;
+  readonly created: number;
+  readonly objects: Map<string, StoredObject>;
+  readonly uploads: Map<string, Upload>;
+  lifecycle: LifecycleRule[];
+}
+
+export interface ListResult {
+  readonly contents: StoredObject[];
+  readonly commonPrefixes: string[];
+  readonly truncated: boolean;
+  readonly nextToken: string | undefined;
+}
+
+export interface ObjectStore {
+  createBucket(name: string): void;
+  hasBucket(name: string): boolean;
+  deleteBucket(name: string): void;
+  buckets(): { name: string; created: number }[];
+  setLifecycle(bucket: string, rules: LifecycleRule[]): void;
+  lifecycle(bucket: string): LifecycleRule[];
+  put(bucket: string, key: string, chunks: Buffer[], contentType?: string): StoredObject;
+  get(bucket: string, key: string): StoredObject;
+  delete(bucket: string, key: string): void;
+  list(bucket: string, options: { prefix?: string; delimiter?: string; maxKeys?: number; after?: string }): ListResult;
+  createUpload(bucket: string, key: string): string;
+  uploadPart(bucket: string, key: string, uploadId: string, part: number, chunks: Buffer[]): string;
+  listParts(bucket: string, key: string, uploadId: string): { number: number; size: number; etag: string }[];
+  complete(bucket: string, key: string, uploadId: string, parts: { number: number; etag: string }[]): StoredObject;
+  abort(bucket: string, key: string, uploadId: string): void;
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.:-]{1,61}[a-z0-9]$/;
+const md5 = (chunks: readonly Buffer[]) => {
+  const hash = createHash('md5');
+  for (const c of chunks) hash.update(c);
+  return hash.digest();
+};
+const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
+
+/** An S3-like store: buckets, objects, multipart uploads and expiry by lifecycle rules. */
+export function createObjectStore(options: { readonly now: () => number }): ObjectStore {
+  const buckets = new Map<string, Bucket>();
+  let uploadCounter = 0;
+
+  const bucketOf = (name: string) => {
+    const bucket = buckets.get(name);
+    if (!bucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', `/${name}`);
+    expire(bucket);
+    return bucket;
+  };
+  // Objects past a lifecycle rule's age are gone, as S3 removes them (lazily here, on access).
+  const expire = (bucket: Bucket) => {
+    const now = options.now();
+    for (const rule of bucket.lifecycle) {
+      if (!rule.enabled) continue;
+      for (const [key, object] of bucket.objects) {
+        if (key.startsWith(rule.prefix) && now >= object.lastModified + rule.days * 86_400_000)
+          bucket.objects.delete(key);
+      }
+    }
+  };
+  const uploadOf = (bucket: Bucket, key: string, id: string) => {
+    const upload = bucket.uploads.get(id);
+    if (!upload || upload.key !== key) {
+      throw new S3Error(
+        'NoSuchUpload',
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+        `/${bucket.name}/${key}`,
+      );
+    }
+    return upload;
+  };
+
+  return {
+    createBucket(name) {
+      if (!BUCKET_NAME.test(name))
+        throw new S3Error('InvalidBucketName', 'The specified bucket is not valid.', `/${name}`);
+      if (buckets.has(name))
+        throw new S3Error(
+          'BucketAlreadyOwnedByYou',
+          'Your previous request to create the named bucket succeeded and you already own it.',
+          `/${name}`,
+        );
+      buckets.set(name, { name, created: options.now(), objects: new Map(), uploads: new Map(), lifecycle: [] });
+    },
+    hasBucket: (name) => buckets.has(name),
+    deleteBucket(name) {
+      const bucket = bucketOf(name);
+      if (bucket.objects.size > 0)
+        throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', `/${name}`);
+      buckets.delete(name);
+    },
+    buckets: () => [...buckets.values()].map((b) => ({ name: b.name, created: b.created })),
+    setLifecycle(name, rules) {
+      bucketOf(name).lifecycle = rules;
+    },
+    lifecycle: (name) => bucketOf(name).lifecycle,
+    put(name, key, chunks, contentType = 'binary/octet-stream') {
+      const bucket = bucketOf(name);
+      const object = {
+        key,
+        chunks,
+        size: chunks.reduce((n, c) => n + c.length, 0),
+        etag: `"${md5(chunks).toString('hex')}"`,
+        lastModified: options.now(),
+        contentType,
+      };
+      bucket.objects.set(key, object);
+      return object;
+    },
+    get(name, key) {
+      const object = bucketOf(name).objects.get(key);
+      if (!object) throw new S3Error('NoSuchKey', 'The specified key does not exist.', `/${name}/${key}`);
+      return object;
+    },
+    delete(name, key) {
+      bucketOf(name).objects.delete(key);
+    },
+    list(name, o) {
+      const bucket = bucketOf(name);
+      const prefix = o.prefix ?? '';
+      const max = Math.max(0, Math.min(o.maxKeys ?? 1000, 1000));
+      const keys = [...bucket.objects.keys()].filter((k) => k.startsWith(prefix) && (!o.after || k > o.after)).sort();
+      const contents: StoredObject[] = [];
+      const prefixes = new Set<string>();
+      let last: string | undefined;
+      let truncated = false;
+      for (const key of keys) {
+        const rest = key.slice(prefix.length);
+        const cut = o.delimiter ? rest.indexOf(o.delimiter) : -1;
+        const common = cut >= 0 ? prefix + rest.slice(0, cut + (o.delimiter?.length ?? 0)) : undefined;
+        if (common && prefixes.has(common)) continue;
+        if (contents.length + prefixes.size >= max) {
+          truncated = true;
+          break;
+        }
+        if (common) prefixes.add(common);
+        else contents.push(bucket.objects.get(key) as StoredObject);
+        last = key;
+      }
+      return { contents, commonPrefixes: [...prefixes], truncated, nextToken: truncated ? last : undefined };
+    },
+    createUpload(name, key) {
+      const bucket = bucketOf(name);
+      const id = createHash('sha256').update(`${name}/${key}/${++uploadCounter}/${options.now()}`).digest('base64url');
+      bucket.uploads.set(id, { key, initiated: options.now(), parts: new Map() });
+      return id;
+    },
+    uploadPart(name, key, id, number, chunks) {
+      if (!Number.isInteger(number) || number < 1 || number > 10_000) {
+        throw new S3Error(
+          'InvalidArgument',
+          'Part number must be an integer between 1 and 10000, inclusive',
+          `/${name}/${key}`,
+        );
+      }
+      const upload = uploadOf(bucketOf(name), key, id);
+      const digest = md5(chunks);
+      const etag = `"${digest.toString('hex')}"`;
+      upload.parts.set(number, { chunks, size: chunks.reduce((n, c) => n + c.length, 0), etag, md5: digest });
+      return etag;
+    },
+    listParts(name, key, id) {
+      const upload = uploadOf(bucketOf(name), key, id);
+      return [...upload.parts].sort(([a], [b]) => a - b).map(([number, p]) => ({ number, size: p.size, etag: p.etag }));
+    },
+    complete(name, key, id, parts) {
+      const bucket = bucketOf(name);
+      const upload = uploadOf(bucket, key, id);
+      if (parts.length === 0)
+        throw new S3Error(
+          'MalformedXML',
+          'The XML you provided was not well-formed or did not validate against our published schema',
+        );
+      const chosen: Part[] = [];
+      let previous = 0;
+      for (const [i, p] of parts.entries()) {
+        if (p.number <= previous)
+          throw new S3Error(
+            'InvalidPartOrder',
+            'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+          );
+        previous = p.number;
+        const part = upload.parts.get(p.number);
+        if (!part || unquote(part.etag) !== unquote(p.etag)) {
+          throw new S3Error(
+            'InvalidPart',
+            "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+          );
+        }
+        if (i < parts.length - 1 && part.size < MIN_PART) {
+          throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
+        }
+        chosen.push(part);
+      }
+      const etag = `"${createHash('md5')
+        .update(Buffer.concat(chosen.map((p) => p.md5)))
+        .digest('hex')}-${chosen.length}"`;
+      const object = {
+        key,
+        chunks: chosen.flatMap((p) => p.chunks),
+        size: chosen.reduce((n, p) => n + p.size, 0),
+        etag,
+        lastModified: options.now(),
+        contentType: 'binary/octet-stream',
+      };
+      bucket.objects.set(key, object);
+      bucket.uploads.delete(id);
+      return object;
+    },
+    abort(name, key, id) {
+      const bucket = bucketOf(name);
+      uploadOf(bucket, key, id);
+      bucket.uploads.delete(id);
+    },
+  };
+}
