@@ -24,9 +24,9 @@ let s3: S3Client;
 let endpoint: string;
 
 beforeAll(async () => {
-  let app: Simulator | undefined;
+  const holder: { app?: Simulator } = {};
   server = serve({
-    fetch: (r: Request) => (app ? app.fetch(r) : new Response(null, { status: 503 })),
+    fetch: (r: Request) => (holder.app ? holder.app.fetch(r) : new Response(null, { status: 503 })),
     port: 0,
     hostname: '127.0.0.1',
   });
