@@ -89,6 +89,8 @@ export interface SimulatorContext {
   readonly spec: Awaited<ReturnType<typeof loadSpec>>;
   readonly control: Control;
   readonly s3: S3Credentials;
+  /** Where clients reach the site; presigned URLs point here. */
+  readonly publicUrl: string;
   state: SiteState;
 }
 
@@ -215,6 +217,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     validator: createValidator(spec),
     control,
     s3: DEFAULT_S3_CREDENTIALS,
+    publicUrl,
     state: build(),
   };
   const app = createApp(context);

@@ -6,6 +6,7 @@ import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 import { createComputeRoutes } from './compute.ts';
 import { createOpsRoutes } from './filesystem/ops.ts';
+import { createStagedRoutes } from './filesystem/staged.ts';
 import { createTransferRoutes } from './filesystem/transfer.ts';
 import { createStatusRoutes, liveness } from './status.ts';
 
@@ -41,5 +42,6 @@ export function createV2Routes(sim: SimulatorContext) {
   app.route('/compute', createComputeRoutes(sim));
   app.route('/filesystem', createOpsRoutes(sim));
   app.route('/filesystem', createTransferRoutes(sim));
+  app.route('/filesystem', createStagedRoutes(sim, sim.publicUrl));
   return app;
 }

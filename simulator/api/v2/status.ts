@@ -3,6 +3,7 @@ import type { SimulatorContext } from '../../index.ts';
 import { compressHostlist } from '../../engines/site/hostlist.ts';
 import type { SystemSpec } from '../../engines/site/types.ts';
 import type { AppEnv } from '../app.ts';
+import { MAX_PART_SIZE, STAGING_DAYS, URL_TTL_S } from './filesystem/staged.ts';
 import { currentUser, queryBool } from './request.ts';
 
 const HEALTH_INTERVAL_S = 60;
@@ -73,8 +74,17 @@ function systemModel(sim: SimulatorContext, system: SystemSpec) {
     dataOperation: {
       datatransfer_jobs_directives: transferDirectives(system),
       max_ops_file_size: MAX_OPS_FILE_SIZE,
-      // DEVIATION: a real site shows its transfer configuration; transfers are not simulated yet.
-      data_transfer: null,
+      data_transfer: {
+        service_type: 's3',
+        name: 's3',
+        private_url: `${sim.publicUrl}/s3`,
+        public_url: `${sim.publicUrl}/s3`,
+        region: sim.s3.region,
+        ttl: URL_TTL_S,
+        tenant: null,
+        multipart: { use_split: false, max_part_size: MAX_PART_SIZE, parallel_runs: 3, tmp_folder: 'tmp' },
+        bucket_lifecycle_configuration: { days: STAGING_DAYS },
+      },
     },
   };
 }

@@ -71,7 +71,7 @@ export interface FileSystem {
   writeFile(
     cred: Credentials,
     path: string,
-    data: Uint8Array | string,
+    data: Uint8Array | string | readonly Buffer[],
     options?: { mode?: number; append?: boolean },
   ): Stat;
   readFile(cred: Credentials, path: string): Buffer;
@@ -272,7 +272,10 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       return toStat(dir);
     },
     writeFile(cred, path, data, opts = {}) {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data);
+      // A list of chunks is kept as it is: large staged files are not copied into one buffer.
+      const pieces = Array.isArray(data)
+        ? (data as readonly Buffer[])
+        : [typeof data === 'string' ? Buffer.from(data) : Buffer.from(data as Uint8Array)];
       const { node, parent, name } = resolve(cred, path, true);
       let file = node;
       if (!file) {
@@ -287,9 +290,10 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
         file.chunks = undefined;
         file.size = 0;
       }
-      if (bytes.length > 0) {
-        (file.chunks ??= []).push(bytes);
-        file.size += bytes.length;
+      for (const piece of pieces) {
+        if (piece.length === 0) continue;
+        (file.chunks ??= []).push(piece);
+        file.size += piece.length;
       }
       touch(file);
       return toStat(file);

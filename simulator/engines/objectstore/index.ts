@@ -68,6 +68,8 @@ export interface ObjectStore {
   listParts(bucket: string, key: string, uploadId: string): { number: number; size: number; etag: string }[];
   complete(bucket: string, key: string, uploadId: string, parts: { number: number; etag: string }[]): StoredObject;
   abort(bucket: string, key: string, uploadId: string): void;
+  /** Resolves when an object is stored under the key (at once if it is there). */
+  whenStored(bucket: string, key: string): Promise<StoredObject>;
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.:-]{1,61}[a-z0-9]$/;
@@ -82,6 +84,13 @@ const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
 export function createObjectStore(options: { readonly now: () => number }): ObjectStore {
   const buckets = new Map<string, Bucket>();
   let uploadCounter = 0;
+  const waiters = new Map<string, ((object: StoredObject) => void)[]>();
+  const stored = (bucket: string, object: StoredObject) => {
+    const id = `${bucket}/${object.key}`;
+    for (const resolve of waiters.get(id) ?? []) resolve(object);
+    waiters.delete(id);
+    return object;
+  };
 
   const bucketOf = (name: string) => {
     const bucket = buckets.get(name);
@@ -147,7 +156,7 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
         contentType,
       };
       bucket.objects.set(key, object);
-      return object;
+      return stored(name, object);
     },
     get(name, key) {
       const object = bucketOf(name).objects.get(key);
@@ -247,12 +256,20 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
       };
       bucket.objects.set(key, object);
       bucket.uploads.delete(id);
-      return object;
+      return stored(name, object);
     },
     abort(name, key, id) {
       const bucket = bucketOf(name);
       uploadOf(bucket, key, id);
       bucket.uploads.delete(id);
+    },
+    whenStored(name, key) {
+      const existing = buckets.get(name)?.objects.get(key);
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve) => {
+        const id = `${name}/${key}`;
+        waiters.set(id, [...(waiters.get(id) ?? []), resolve]);
+      });
     },
   };
 }

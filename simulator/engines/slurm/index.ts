@@ -61,8 +61,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const endOf = (job: Job) => {
     const planned = (job.startTime ?? 0) + Math.min(job.runtimeS, job.timeLimitS) * 1000;
     if (!job.action) return planned;
-    // a data mover ends when its work is done (and not before its script would)
-    return job.actionDoneAt === undefined ? Number.POSITIVE_INFINITY : Math.max(planned, job.actionDoneAt);
+    // a data mover ends when its work is done (not before its script would), or at its time limit
+    const limit = (job.startTime ?? 0) + job.timeLimitS * 1000;
+    return job.actionDoneAt === undefined ? limit : Math.min(limit, Math.max(planned, job.actionDoneAt));
   };
 
   const activeReservations = (spec: SystemSpec, at: number) =>
@@ -126,7 +127,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     job.endTime = at;
     flush(job, at);
     running.delete(job);
-    if (job.runtimeS > job.timeLimitS) {
+    if (job.runtimeS > job.timeLimitS || (job.action && job.actionDoneAt === undefined)) {
       job.state = 'TIMEOUT';
       job.exitCode = 0;
       job.signal = 0;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { compress, createArchive, decompress, extractArchive, type Compression } from '../../../engines/fs/archive.ts';
@@ -10,7 +9,7 @@ import type { SimulatorContext } from '../../../index.ts';
 import type { AppEnv } from '../../app.ts';
 import { stderrOf, type Command } from '../../shared/remote-commands.ts';
 import { currentUser, readJson, validateBody } from '../request.ts';
-import { transferDirectives } from '../status.ts';
+import { dateU, submitTransfer } from './transfer-job.ts';
 import { checkPath } from './paths.ts';
 
 const aliases: Record<string, string> = {
@@ -19,15 +18,6 @@ const aliases: Record<string, string> = {
   target_path: 'targetPath',
   match_pattern: 'matchPattern',
 };
-
-/** `date -u` as the transfer scripts print it before each line of their log. */
-function dateU(ms: number): string {
-  const d = new Date(ms);
-  const day = d.toLocaleString('en-US', { weekday: 'short', timeZone: 'UTC' });
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-  const time = d.toISOString().slice(11, 19);
-  return `${day} ${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} UTC ${d.getUTCFullYear()}`;
-}
 
 interface Work {
   readonly name: string;
@@ -52,55 +42,29 @@ export function createTransferRoutes(sim: SimulatorContext) {
     return value as Record<string, unknown>;
   };
 
-  /**
-   * Submits a transfer job as FirecREST does: in `<default work dir>/<user>`, logging to hidden
-   * files there, with the system's transfer directives. The work runs when the job starts.
-   */
-  const submit = (user: User, system: SystemSpec, work: Work, account: unknown) => {
-    const home = system.fileSystems.find((f) => f.defaultWorkDir)?.path ?? '/home';
-    const workingDirectory = `${home}/${user.name}`;
-    const id = randomUUID();
-    const outputLog = `${workingDirectory}/.f7t_file_handling_job_${id}.log`;
-    const errorLog = `${workingDirectory}/.f7t_file_handling_job_error_${id}.log`;
-    const now = () => sim.state.clock.now();
-    const action = async (job: { readonly id: number }): Promise<ActionResult> => {
-      const fs = sim.state.filesystem(system.name);
-      const started = `${dateU(now())} ${work.title} (id:${job.id})\n`;
-      try {
-        await work.run(fs, credentialsOf(user));
-        return { exitCode: 0, stdout: `${started}${dateU(now())} ${work.done}\n`, stderr: '' };
-      } catch (error) {
-        if (!(error instanceof FsError)) throw error;
-        const { exit, stderr } = stderrOf(work.command, error);
-        const line = `${dateU(now())} ${work.failed} exit code:${exit} error: ${stderr}\n`;
-        // FirecREST's scripts `exit $?` right after an echo, so a failed transfer job still ends
-        // COMPLETED with exit code 0; clients judge it by its logs (pyfirecrest does).
-        return { exitCode: 0, stdout: started, stderr: line };
-      }
-    };
-    const script = [
-      '#!/bin/bash',
-      ...transferDirectives(system),
-      '',
-      `echo $(date -u) "${work.title} (id:\${SLURM_JOB_ID})"`,
-      work.script,
-      '',
-    ].join('\n');
-    const job = sim.state.scheduler.submit(system.name, user, {
+  /** Runs `work` in a transfer job whose log says what `command` would have done. */
+  const submit = (user: User, system: SystemSpec, work: Work, account: unknown) =>
+    submitTransfer(sim, user, system, {
       name: work.name,
-      workingDirectory,
-      standardInput: '/dev/null',
-      standardOutput: outputLog,
-      standardError: errorLog,
-      script,
-      env: { PATH: '/bin:/usr/bin/:/usr/local/bin/' },
-      ...(typeof account === 'string' && account !== '' ? { account } : {}),
-      action,
+      script: `echo $(date -u) "${work.title} (id:\${SLURM_JOB_ID})"\n${work.script}`,
+      account,
+      work: async (job): Promise<ActionResult> => {
+        const now = () => sim.state.clock.now();
+        const fs = sim.state.filesystem(system.name);
+        const started = `${dateU(now())} ${work.title} (id:${job.id})\n`;
+        try {
+          await work.run(fs, credentialsOf(user));
+          return { exitCode: 0, stdout: `${started}${dateU(now())} ${work.done}\n`, stderr: '' };
+        } catch (error) {
+          if (!(error instanceof FsError)) throw error;
+          const { exit, stderr } = stderrOf(work.command, error);
+          const line = `${dateU(now())} ${work.failed} exit code:${exit} error: ${stderr}\n`;
+          // FirecREST's scripts `exit $?` right after an echo, so a failed transfer job still ends
+          // COMPLETED with exit code 0; clients judge it by its logs (pyfirecrest does).
+          return { exitCode: 0, stdout: started, stderr: line };
+        }
+      },
     });
-    return {
-      transferJob: { jobId: String(job.id), system: system.name, workingDirectory, logs: { outputLog, errorLog } },
-    };
-  };
 
   const frame = (c: Context<AppEnv>) => {
     const user = currentUser(c);
