@@ -31,11 +31,13 @@ const directiveAliases: Record<string, string> = { transfer_method: 'transferMet
 
 function normalise(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const body = Object.fromEntries(Object.entries(raw).map(([k, v]) => [aliases[k] ?? k, v]));
-  const directives = body.transferDirectives;
+  const body: Record<string, unknown> = Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).map(([k, v]) => [aliases[k] ?? k, v]),
+  );
+  const directives: unknown = body.transferDirectives;
   if (directives !== null && typeof directives === 'object' && !Array.isArray(directives)) {
     body.transferDirectives = Object.fromEntries(
-      Object.entries(directives).map(([k, v]) => [directiveAliases[k] ?? k, v]),
+      Object.entries(directives as Record<string, unknown>).map(([k, v]) => [directiveAliases[k] ?? k, v]),
     );
   }
   return body;
