@@ -572,6 +572,48 @@ export const requirements: readonly Requirement[] = [
     'GET /compute/{system_name}/jobs/{job_id}',
     'Transfer jobs are visible through the compute endpoints to their owner.',
   ),
+  r(
+    'V2-TRANSFER-UPLOAD-001',
+    'MUST',
+    'transfer',
+    'POST /filesystem/{system_name}/transfer/upload',
+    'A file uploaded through the staging area (presigned parts, completion) lands byte for byte (1 byte and 5 MB).',
+  ),
+  r(
+    'V2-TRANSFER-UPLOAD-002',
+    'SHOULD',
+    'transfer',
+    'POST /filesystem/{system_name}/transfer/upload',
+    'A file larger than maxPartSize uploads in several parts and lands byte for byte.',
+  ),
+  r(
+    'V2-TRANSFER-DOWNLOAD-001',
+    'MUST',
+    'transfer',
+    'POST /filesystem/{system_name}/transfer/download',
+    'A file staged for download is fetched from downloadUrl byte for byte once its job is done.',
+  ),
+  r(
+    'V2-TRANSFER-DOWNLOAD-002',
+    'MUST',
+    'transfer',
+    'POST /filesystem/{system_name}/transfer/download',
+    "Another user cannot stage a user's 0600 file for download.",
+  ),
+  r(
+    'V2-TRANSFER-URL-001',
+    'SHOULD',
+    'transfer',
+    'GET <presigned downloadUrl>',
+    'A presigned URL with one changed signature character is refused with 403.',
+  ),
+  r(
+    'V2-TRANSFER-URL-002',
+    'SHOULD',
+    'transfer',
+    'PUT <presigned downloadUrl>',
+    'A presigned GET URL used with another method is refused with 403.',
+  ),
   // FirecREST v1: the gateway, X-Machine-Name, v1's error headers and its tasks
   r(
     'V1-STATUS-SYSTEMS-001',

@@ -104,9 +104,12 @@ export function createS3Routes(options: S3RoutesOptions) {
   const handle = async (c: Context<AppEnv>): Promise<Response> => {
     const url = new URL(c.req.url);
     const rawPath = url.pathname;
+    // A request made in-process carries no Host header; the URL's host is what a client signed.
+    const headers = new Headers(c.req.raw.headers);
+    if (!headers.has('host')) headers.set('host', url.host);
     const verified = verify(
       options.credentials,
-      { method: c.req.method, path: rawPath, query: url.searchParams, headers: c.req.raw.headers },
+      { method: c.req.method, path: rawPath, query: url.searchParams, headers },
       wall(),
     );
     const rest = rawPath.replace(/^\/s3\/?/, '');
