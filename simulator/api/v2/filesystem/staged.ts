@@ -178,8 +178,7 @@ export function createStagedRoutes(sim: SimulatorContext, publicUrl: string) {
       work: (job) => {
         const t = dateU(sim.state.clock.now());
         try {
-          const data = fs.readFile(credentialsOf(user), source);
-          store().put(bucket, key, [data]);
+          store().put(bucket, key, [...fs.readChunks(credentialsOf(user), source)]);
         } catch (error) {
           if (error instanceof S3Error)
             return Promise.resolve({ exitCode: 1, stdout: '', stderr: `${t} ${error.message}\n` });
