@@ -90,7 +90,8 @@ export async function benchStaging(): Promise<void> {
   console.log(
     `  outgress job + download: ${(SIZE / 1024 / 1024 / downS).toFixed(0)} MiB/s (${downState}, ${received === SIZE ? 'all bytes' : `${received} bytes`})`,
   );
+  const share = rss - before;
   console.log(
-    `  process RSS: ${mib(before)} before, ${mib(peakAfterUpload)} after upload, ${mib(rss)} after download (goal < 1 GiB for the simulator's share: ${mib(rss - before)})`,
+    `  RSS grew by ${mib(share)} (${mib(before)} -> ${mib(peakAfterUpload)} -> ${mib(rss)}; the client's copy of the data is in 'before') (goal < 1 GiB) ${share < 1024 ** 3 ? 'ok' : 'ABOVE GOAL'}`,
   );
 }
