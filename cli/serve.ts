@@ -70,6 +70,7 @@ export function describeServer(running: RunningSimulator, controlPlane: boolean)
     `  FirecREST v2:    ${url}/v2`,
     `  token URL:       ${simulator.issuer}/token`,
     `  OIDC discovery:  ${simulator.issuer}/.well-known/openid-configuration`,
+    `  S3 endpoint:     ${simulator.s3.endpoint} (path-style; access key ${simulator.s3.credentials.accessKeyId}, secret ${simulator.s3.credentials.secretAccessKey}, region ${simulator.s3.credentials.region})`,
     controlPlane ? `  control plane:   ${url}/_sim` : '  control plane:   off',
     '  clients (client_credentials):',
     ...simulator.clients.map((c) => `    ${`${c.id} / ${c.secret}`.padEnd(width)}  -> ${c.username}`),
