@@ -176,3 +176,32 @@ describe('one site, two generations', () => {
     expect(await view.json()).toMatchObject({ output: 'written through v2\n' });
   });
 });
+
+test("a running job's output grows when read through the file system alone", async () => {
+  // A site clock 1000 times faster than the wall: time passes with no control-plane call.
+  const sim = await createSimulator({ clock: { mode: 'scaled', scale: 1000 } });
+  const token = await sim.control.mintToken({ username: 'alice' });
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const script = '#!/bin/bash\necho first\nsleep 10\necho second\nsleep 10\n';
+  const submitted = await sim.fetch(
+    new Request('http://localhost/v2/compute/daint/jobs', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ job: { workingDirectory: '/home/alice', script } }),
+    }),
+  );
+  const { jobId } = (await submitted.json()) as { jobId: string };
+  const view = async () =>
+    (
+      (await (
+        await sim.fetch(
+          new Request(`http://localhost/v2/filesystem/daint/ops/view?path=/home/alice/slurm-${jobId}.out`, {
+            headers: auth,
+          }),
+        )
+      ).json()) as { output: string }
+    ).output;
+  expect(await view()).toBe('first\n');
+  await new Promise((resolve) => setTimeout(resolve, 15));
+  expect(await view()).toBe('first\nsecond\n');
+});

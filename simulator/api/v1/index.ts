@@ -47,6 +47,13 @@ export function createV1Routes(sim: SimulatorContext) {
     return next();
   });
 
+  // Jobs write files as site time passes: bring them up to date before the file system is read.
+  for (const prefix of ['/utilities/*', '/storage/*']) {
+    app.use(prefix, async (_c, next) => {
+      sim.state.scheduler.sync();
+      await next();
+    });
+  }
   app.route('/status', createStatusRoutes(sim, V1_VERSION));
   app.route('/utilities', createUtilitiesRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));

@@ -38,6 +38,11 @@ export function createV2Routes(sim: SimulatorContext) {
     return next();
   });
 
+  // Jobs write files as site time passes: bring them up to date before the file system is read.
+  app.use('/filesystem/*', async (_c, next) => {
+    sim.state.scheduler.sync();
+    await next();
+  });
   app.route('/status', createStatusRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));
   app.route('/filesystem', createOpsRoutes(sim));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { defaultSite } from '../../../fixtures/sites/default.ts';
 import { createSiteState } from '../../site-state.ts';
@@ -116,5 +117,32 @@ describe('scheduler', () => {
   test('the same seed gives the same site', () => {
     expect(site(7).state.site).toEqual(site(7).state.site);
     expect(site(7).state.site.firstJobId).not.toBe(site(8).state.site.firstJobId);
+  });
+});
+
+describe('scripts that read and write files', () => {
+  test('cat, wc and sha256sum read as the user; > and >> write in the working directory', () => {
+    const { slurm, alice, advance, state } = site();
+    const fs = state.filesystem('daint');
+    const cred = credentialsOf(alice);
+    fs.writeFile(cred, '/home/alice/data.csv', 'a,1\nb,2\nc,3\n');
+    const script = [
+      '#!/bin/bash',
+      'wc -l data.csv > result.txt',
+      'sha256sum data.csv >> result.txt',
+      'echo "done $SLURM_JOB_ID" >> result.txt',
+      'cat missing.txt',
+      'cat data.csv',
+    ].join('\n');
+    const job = slurm.submit('daint', alice, { workingDirectory: '/home/alice', script });
+    advance(1);
+    slurm.sync();
+    const hash = createHash('sha256').update('a,1\nb,2\nc,3\n').digest('hex');
+    expect(fs.readFile(cred, '/home/alice/result.txt').toString()).toBe(
+      `3 data.csv\n${hash}  data.csv\ndone ${job.id}\n`,
+    );
+    const out = fs.readFile(cred, `/home/alice/slurm-${job.id}.out`).toString();
+    expect(out).toContain('cat: missing.txt: No such file or directory');
+    expect(out).toContain('a,1\nb,2\nc,3\n');
   });
 });

@@ -3,7 +3,9 @@ import type { Credentials, FileSystem } from '../fs/index.ts';
 import { compressHostlist } from '../site/hostlist.ts';
 import type { NodeSpec, Site, SystemSpec, User } from '../site/types.ts';
 import { slurmErrors } from './errors.ts';
-import { expandFilenamePattern, expandVariables, parseScript } from './script.ts';
+import { createHash } from 'node:crypto';
+import { FsError } from '../fs/index.ts';
+import { expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
 import type { Job, JobRequest, NodeState } from './types.ts';
 
 export type { ActionResult, BaseState, Job, JobAction, JobRequest, NodeState } from './types.ts';
@@ -41,6 +43,26 @@ const PRIORITY_BASE = 4294901760;
 function matchesConstraint(node: NodeSpec, constraint: string | undefined): boolean {
   if (!constraint) return true;
   return constraint.split('|').some((alt) => alt.split('&').every((f) => node.features.includes(f.trim())));
+}
+
+/** What `cat`, `wc -l`, `wc -c` or `sha256sum` print for a file, read as the job's user. */
+function readFor(fs: FileSystem, cred: Credentials, command: ReadCommand, path: string, shown: string) {
+  try {
+    const data = fs.readFile(cred, path);
+    switch (command) {
+      case 'cat':
+        return { output: data.toString('utf8') };
+      case 'wc -l':
+        return { output: `${data.reduce((n, b) => n + (b === 10 ? 1 : 0), 0)} ${shown}\n` };
+      case 'wc -c':
+        return { output: `${data.length} ${shown}\n` };
+      case 'sha256sum':
+        return { output: `${createHash('sha256').update(data).digest('hex')}  ${shown}\n` };
+    }
+  } catch (error) {
+    const text = error instanceof FsError ? error.text : String(error);
+    return { output: '', error: `${command.split(' ')[0] ?? command}: ${shown}: ${text}\n` };
+  }
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -110,16 +132,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const cred = credentialsOf(job.user);
     const env = envOf(job);
     const elapsedS = ((job.endTime ?? at) - (job.startTime ?? at)) / 1000;
+    const inWorkdir = (path: string) =>
+      path.startsWith('/') ? path : `${job.workingDirectory.replace(/\/+$/, '')}/${path}`;
+    const write = (path: string, text: string, append: boolean) => {
+      try {
+        fs.writeFile(cred, path, text, { append });
+      } catch {
+        // the file went away or became unwritable: output is lost, the job goes on
+      }
+    };
     while (job.written < job.output.length) {
       const event = job.output[job.written];
       if (!event || event.atS > elapsedS) break;
       job.written++;
-      const path = event.stream === 'stdout' ? job.stdout : job.stderr;
-      try {
-        fs.writeFile(cred, path, expandVariables(event.text, env), { append: true });
-      } catch {
-        // the file went away or became unwritable: output is lost, the job goes on
+      let text = expandVariables(event.text, env);
+      if (event.read) {
+        const shown = expandVariables(event.read.path, env);
+        const result = readFor(fs, cred, event.read.command, inWorkdir(shown), shown);
+        if (result.error) write(job.stderr, result.error, true);
+        text = result.output;
       }
+      if (event.redirect) write(inWorkdir(expandVariables(event.redirect.path, env)), text, event.redirect.append);
+      else if (text) write(event.stream === 'stdout' ? job.stdout : job.stderr, text, true);
     }
   };
 

@@ -25,12 +25,32 @@ export interface SimDirectives {
   oom?: boolean;
 }
 
-/** A line of output, written `atS` seconds after the job starts. */
+export const readCommands = ['cat', 'wc -l', 'wc -c', 'sha256sum'] as const;
+export type ReadCommand = (typeof readCommands)[number];
+
+/** Output a command makes `atS` seconds after the job starts: a line, or what a file read gives. */
 export interface OutputEvent {
   readonly atS: number;
   readonly stream: 'stdout' | 'stderr';
   /** Text with `${VAR}` references still in it; expanded when the job runs. */
   readonly text: string;
+  /** A command that reads a file when the job runs (the text is then what it prints). */
+  readonly read?: { readonly command: ReadCommand; readonly path: string } | undefined;
+  /** `> path` or `>> path`: the output goes to that file instead of the job's stream. */
+  readonly redirect?: { readonly path: string; readonly append: boolean } | undefined;
+}
+
+/** Splits `words > file` / `words >> file` / `words >file` into the words and the redirection. */
+function redirection(words: { word: string; literal: boolean }[]) {
+  for (let i = 0; i < words.length; i++) {
+    const m = /^(>>?)(.*)$/.exec(words[i]?.word ?? '');
+    // `>&2` is a stream, not a file: echo handles it
+    if (!m || words[i]?.literal || (m[2] ?? '').startsWith('&')) continue;
+    const path = m[2] !== '' ? m[2] : words[i + 1]?.word;
+    if (!path) return { words, redirect: undefined };
+    return { words: words.slice(0, i), redirect: { path, append: m[1] === '>>' } };
+  }
+  return { words, redirect: undefined };
 }
 
 export interface ParsedScript {
@@ -158,7 +178,7 @@ export function parseScript(script: string): ParsedScript {
     header = false;
     if (exited) continue;
     for (const command of line.split(/\s*(?:;|&&)\s*/)) {
-      const words = shellWords(command);
+      const { words, redirect } = redirection(shellWords(command));
       const program = words[0]?.word === 'srun' ? words.slice(1) : words;
       const name = program[0]?.word;
       if (name === undefined) continue;
@@ -181,7 +201,13 @@ export function parseScript(script: string): ParsedScript {
           .filter((a) => !/^1?>&2$/.test(a.word) && a.word !== '-e' && a.word !== '-n')
           .map((a) => (a.literal ? a.word.replaceAll('$', '\u0000') : a.word))
           .join(' ');
-        output.push({ atS: clock, stream: toStderr ? 'stderr' : 'stdout', text: `${text}\n` });
+        output.push({ atS: clock, stream: toStderr ? 'stderr' : 'stdout', text: `${text}\n`, redirect });
+        status = 0;
+      } else if (name === 'cat' || name === 'sha256sum' || (name === 'wc' && /^-[lc]$/.test(program[1]?.word ?? ''))) {
+        const readCommand = (name === 'wc' ? `wc ${program[1]?.word ?? '-l'}` : name) as ReadCommand;
+        const path = program[name === 'wc' ? 2 : 1]?.word;
+        if (path !== undefined)
+          output.push({ atS: clock, stream: 'stdout', text: '', read: { command: readCommand, path }, redirect });
         status = 0;
       } else if (name === 'hostname') {
         output.push({ atS: clock, stream: 'stdout', text: '${SLURMD_NODENAME}\n' });
