@@ -10,6 +10,7 @@ export const profiles = [
   'compute',
   'filesystem',
   'transfer',
+  'workflow',
   'v1-core',
   'v1-utilities',
   'v1-compute',
@@ -613,6 +614,14 @@ export const requirements: readonly Requirement[] = [
     'transfer',
     'PUT <presigned downloadUrl>',
     'A presigned GET URL used with another method is refused with 403.',
+  ),
+  // workflow: the beamline's round trip, end to end
+  r(
+    'V2-WORKFLOW-001',
+    'MUST',
+    'workflow',
+    'POST /filesystem/{system_name}/transfer/upload',
+    'A dataset staged in through the object store is analysed by a job, and its result staged out matches what the data gives.',
   ),
   // FirecREST v1: the gateway, X-Machine-Name, v1's error headers and its tasks
   r(
