@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import {
   S3Error,
   verify,
+  verifyPostPolicy,
   type ObjectStore,
   type S3Credentials,
   type StoredObject,
@@ -104,6 +105,11 @@ export function createS3Routes(options: S3RoutesOptions) {
   const handle = async (c: Context<AppEnv>): Promise<Response> => {
     const url = new URL(c.req.url);
     const rawPath = url.pathname;
+    // A browser-style form upload to a bucket carries its signature in the form (a POST policy).
+    const formUpload =
+      c.req.method === 'POST' && (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
+    if (formUpload && !url.searchParams.has('X-Amz-Signature') && !c.req.header('authorization'))
+      return postObject(c, url);
     // A request made in-process carries no Host header; the URL's host is what a client signed.
     const headers = new Headers(c.req.raw.headers);
     if (!headers.has('host')) headers.set('host', url.host);
@@ -279,6 +285,32 @@ export function createS3Routes(options: S3RoutesOptions) {
       return new Response(null, { status: 204 });
     }
     throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.');
+  };
+
+  const postObject = async (c: Context<AppEnv>, url: URL): Promise<Response> => {
+    const bucket = decodeURIComponent(url.pathname.replace(/^\/s3\/?/, '').split('/')[0] ?? '');
+    let form: Record<string, string | File>;
+    try {
+      form = (await c.req.parseBody()) as Record<string, string | File>;
+    } catch {
+      throw new S3Error('MalformedXML', 'The body of your POST request is not well-formed multipart/form-data.');
+    }
+    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<
+      string,
+      string
+    >;
+    verifyPostPolicy(options.credentials, fields, bucket, wall());
+    const file = form.file;
+    if (!(file instanceof File))
+      throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.');
+    const key = (fields.key ?? '').replace('${filename}', file.name);
+    const object = options
+      .store()
+      .put(bucket, key, [Buffer.from(await file.arrayBuffer())], file.type || 'binary/octet-stream');
+    return new Response(null, {
+      status: 204,
+      headers: { etag: object.etag, location: `${url.origin}/s3/${bucket}/${key}` },
+    });
   };
 
   return app;

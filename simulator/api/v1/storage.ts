@@ -6,6 +6,10 @@ import { credentialsOf, type ActionResult } from '../../engines/slurm/index.ts';
 import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 import { stderrOf, type Command } from '../shared/remote-commands.ts';
+import { postPolicy, presign } from '../../engines/objectstore/index.ts';
+import { uriEncode } from '../../engines/objectstore/sigv4.ts';
+import { taskCodes } from '../../engines/tasks/index.ts';
+import { stagingBucket, URL_TTL_S } from '../v2/filesystem/staged.ts';
 import { submitUploaded } from './compute.ts';
 import { V1Error } from './errors.ts';
 import { caller, checkInput, form, machine, truthy } from './request.ts';
@@ -94,5 +98,120 @@ export function createStorageRoutes(sim: SimulatorContext) {
       return c.json({ success: 'Task created', task_id: task.id }, 201);
     });
   }
+  const tasks = () => sim.state.tasks;
+  const objectUrl = (bucket: string, key: string) =>
+    new URL(
+      `${sim.publicUrl}/s3/${uriEncode(bucket)}/${key
+        .split('/')
+        .map((s) => uriEncode(s))
+        .join('/')}`,
+    );
+
+  // External upload: a presigned POST form for the client (task 111); once the object is in the
+  // store the file is written to the target (114), or the task ends 115.
+  app.post('/xfer-external/upload', async (c) => {
+    const system = machine(sim, c, 'Failed operation', 'compute');
+    const { user } = caller(c);
+    const fields = await form(c);
+    const source = checkInput(fields.sourcePath, 'sourcePath', 'Failed to upload file');
+    const targetDir = checkInput(fields.targetPath, 'targetPath', 'Failed to upload file');
+    const fs = sim.state.filesystem(system.name);
+    const cred = credentialsOf(user);
+    if (!fs.canWriteDirectory(cred, targetDir)) {
+      throw new V1Error(
+        400,
+        { description: 'Failed to upload file', error: `'targetPath' ${targetDir} is not a directory you can write` },
+        { 'X-Invalid-Path': `${targetDir} is an invalid path.` },
+      );
+    }
+    const name = posix.basename(source);
+    const target = `${targetDir.replace(/\/+$/, '')}/${name}`;
+    const task = tasks().create(user.name, 'storage', system.name, { status: '110', data: taskCodes['110'] });
+    const bucket = stagingBucket(sim.state.objects, user);
+    const key = `${task.id}/${name}`;
+    const formFields = postPolicy(sim.s3, bucket, key, URL_TTL_S, Date.now());
+    const url = `${sim.publicUrl}/s3/${bucket}`;
+    const command = `curl -f --show-error -s -i -X POST ${url} ${Object.entries(formFields)
+      .map(([k, v]) => `-F '${k}=${v}'`)
+      .join(' ')} -F file=@${source}`;
+    tasks().update(
+      task.id,
+      {
+        status: '111',
+        data: {
+          hash_id: task.id,
+          msg: {
+            command,
+            parameters: { data: formFields, files: source, headers: {}, json: {}, method: 'POST', params: {}, url },
+          },
+          source,
+          status: '111',
+          system_name: system.name,
+          target,
+          user: user.name,
+        },
+      },
+      { delayed: true },
+    );
+    void sim.state.objects.whenStored(bucket, key).then((object) => {
+      try {
+        sim.state.filesystem(system.name).writeFile(credentialsOf(user), target, object.chunks);
+        tasks().update(task.id, { status: '114', data: taskCodes['114'] });
+      } catch (error) {
+        tasks().update(task.id, { status: '115', data: error instanceof FsError ? error.message : String(error) });
+      }
+    });
+    return c.json({ success: 'Task created', task_id: task.id, task_url: `/tasks/${task.id}` }, 201);
+  });
+
+  // External download: the file is staged into the store (116), then a presigned URL (117).
+  app.post('/xfer-external/download', async (c) => {
+    const system = machine(sim, c, 'Failed operation', 'compute');
+    const { user } = caller(c);
+    const fields = await form(c);
+    const source = checkInput(fields.sourcePath, 'sourcePath', 'Failed to download file');
+    const fs = sim.state.filesystem(system.name);
+    const cred = credentialsOf(user);
+    let chunks: readonly Buffer[];
+    try {
+      chunks = fs.readChunks(cred, source);
+    } catch (error) {
+      if (!(error instanceof FsError)) throw error;
+      throw new V1Error(
+        400,
+        { description: 'sourcePath error' },
+        error.code === 'EACCES'
+          ? { 'X-Permission-Denied': 'User does not have permissions to access path' }
+          : { 'X-Not-Found': 'sourcePath not found' },
+      );
+    }
+    const task = tasks().create(user.name, 'storage', system.name, { status: '116', data: taskCodes['116'] });
+    const bucket = stagingBucket(sim.state.objects, user);
+    const key = `${task.id}/${posix.basename(source)}`;
+    sim.state.objects.put(bucket, key, [...chunks]);
+    const url = presign(sim.s3, 'GET', objectUrl(bucket, key), URL_TTL_S, Date.now());
+    tasks().update(task.id, { status: '117', data: { source, system_name: system.name, url } }, { delayed: true });
+    return c.json({ success: 'Task created', task_id: task.id, task_url: `/tasks/${task.id}` }, 201);
+  });
+
+  app.post('/xfer-external/invalidate', (c) => {
+    const { user } = caller(c);
+    const id = c.req.header('x-task-id');
+    if (!id) throw new V1Error(400, { error: 'Header X-Task-Id missing' });
+    if (!/^[0-9a-zA-Z]+$/.test(id)) throw new V1Error(400, { error: 'Header X-Task-Id is not alphanumeric' });
+    let task;
+    try {
+      task = tasks().get(user.name, id);
+    } catch {
+      throw new V1Error(400, { error: 'Invalid X-Task-Id' });
+    }
+    const data = task.data as { url?: string; source?: string } | undefined;
+    const bucket = user.name;
+    const key = data?.source ? `${task.id}/${posix.basename(data.source)}` : '';
+    if (!key || !sim.state.objects.hasBucket(bucket)) throw new V1Error(400, { error: 'Could not invalidate URL' });
+    sim.state.objects.delete(bucket, key);
+    return c.json({ success: 'URL invalidated successfully' }, 201);
+  });
+
   return app;
 }

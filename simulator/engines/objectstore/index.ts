@@ -3,7 +3,7 @@ import { S3Error } from './errors.ts';
 
 export { S3Error, s3Codes } from './errors.ts';
 export type { S3Code } from './errors.ts';
-export { presign, verify, type S3Credentials } from './sigv4.ts';
+export { postPolicy, presign, verify, verifyPostPolicy, type S3Credentials } from './sigv4.ts';
 
 const MIN_PART = 5 * 1024 * 1024;
 

@@ -210,3 +210,83 @@ export function presign(credentials: S3Credentials, method: string, url: URL, ex
   const search = [...query.entries()].map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
   return `${url.origin}${url.pathname}?${search}`;
 }
+
+/** The form fields of a browser-style POST upload (S3 POST policy, signature version 4). */
+export function postPolicy(
+  credentials: S3Credentials,
+  bucket: string,
+  key: string,
+  expiresS: number,
+  now: number,
+): Record<string, string> {
+  const amzDate = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const date = amzDate.slice(0, 8);
+  const credential = `${credentials.accessKeyId}/${date}/${credentials.region}/s3/aws4_request`;
+  const policy = Buffer.from(
+    JSON.stringify({
+      expiration: new Date(now + expiresS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      conditions: [
+        { bucket },
+        { key },
+        { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+        { 'x-amz-credential': credential },
+        { 'x-amz-date': amzDate },
+      ],
+    }),
+  ).toString('base64');
+  const signatureHex = createHmac('sha256', signingKey(credentials.secretAccessKey, date, credentials.region))
+    .update(policy)
+    .digest('hex');
+  return {
+    key,
+    'x-amz-algorithm': 'AWS4-HMAC-SHA256',
+    'x-amz-credential': credential,
+    'x-amz-date': amzDate,
+    policy,
+    'x-amz-signature': signatureHex,
+  };
+}
+
+/** Checks a POST upload's policy: its signature, its expiry, and that bucket and key are the ones it names. */
+export function verifyPostPolicy(
+  credentials: S3Credentials,
+  fields: Record<string, string>,
+  bucket: string,
+  now: number,
+): void {
+  const [accessKey, date = '', region = ''] = (fields['x-amz-credential'] ?? '').split('/');
+  if (accessKey !== credentials.accessKeyId)
+    throw new S3Error('AccessDenied', 'The AWS Access Key Id you provided does not exist in our records.');
+  const policy = fields.policy ?? '';
+  const expected = createHmac('sha256', signingKey(credentials.secretAccessKey, date, region))
+    .update(policy)
+    .digest('hex');
+  if (!sameSignature(expected, fields['x-amz-signature'] ?? '')) {
+    throw new S3Error(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
+  }
+  let document: { expiration?: string; conditions?: unknown[] };
+  try {
+    document = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as typeof document;
+  } catch {
+    throw new S3Error('InvalidArgument', 'Invalid Policy: Invalid JSON.');
+  }
+  if (!(Date.parse(document.expiration ?? '') > now))
+    throw new S3Error('AccessDenied', 'Invalid according to Policy: Policy expired.');
+  for (const condition of document.conditions ?? []) {
+    if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) continue;
+    for (const [name, value] of Object.entries(condition)) {
+      const actual = name === 'bucket' ? bucket : fields[name];
+      if (actual !== value)
+        throw new S3Error(
+          'AccessDenied',
+          `Invalid according to Policy: Policy Condition failed: ["eq", "$${name}", "${String(value)}"]`,
+        );
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { FsError } from '../../../engines/fs/index.ts';
-import { presign, S3Error } from '../../../engines/objectstore/index.ts';
+import { presign, S3Error, type ObjectStore } from '../../../engines/objectstore/index.ts';
 import { uriEncode } from '../../../engines/objectstore/sigv4.ts';
 import type { User } from '../../../engines/site/types.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
@@ -32,6 +32,15 @@ const aliases: Record<string, string> = {
   transfer_directives: 'transferDirectives',
 };
 const directiveAliases: Record<string, string> = { transfer_method: 'transferMethod', file_size: 'fileSize' };
+
+/** The user's staging bucket, named after them, made with its expiry rule on first use. */
+export function stagingBucket(store: ObjectStore, user: User): string {
+  if (!store.hasBucket(user.name)) {
+    store.createBucket(user.name);
+    store.setLifecycle(user.name, [{ id: 'ExpireObjects', prefix: '', days: STAGING_DAYS, enabled: true }]);
+  }
+  return user.name;
+}
 
 function normalise(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
@@ -64,13 +73,7 @@ export function createStagedRoutes(sim: SimulatorContext, publicUrl: string) {
         .join('/')}${query}`,
     );
 
-  const bucketFor = (user: User) => {
-    if (!store().hasBucket(user.name)) {
-      store().createBucket(user.name);
-      store().setLifecycle(user.name, [{ id: 'ExpireObjects', prefix: '', days: STAGING_DAYS, enabled: true }]);
-    }
-    return user.name;
-  };
+  const bucketFor = (user: User) => stagingBucket(store(), user);
 
   const input = async (c: Context<AppEnv>, operationId: string) => {
     const body = normalise(await readJson(c));
