@@ -291,7 +291,7 @@ export function createS3Routes(options: S3RoutesOptions) {
     const bucket = decodeURIComponent(url.pathname.replace(/^\/s3\/?/, '').split('/')[0] ?? '');
     let form: Record<string, string | File>;
     try {
-      form = (await c.req.parseBody()) as Record<string, string | File>;
+      form = await c.req.parseBody<Record<string, string | File>>();
     } catch {
       throw new S3Error('MalformedXML', 'The body of your POST request is not well-formed multipart/form-data.');
     }
