@@ -806,6 +806,20 @@ export const requirements: readonly Requirement[] = [
     'POST /storage/xfer-internal/rm',
     'An internal delete runs as a job and removes the path.',
   ),
+  r(
+    'V1-STORAGE-EXT-001',
+    'MUST',
+    'v1-storage',
+    'POST /storage/xfer-external/download',
+    'An external download ends its task in 117 with a URL that gives the file byte for byte.',
+  ),
+  r(
+    'V1-STORAGE-EXT-002',
+    'MUST',
+    'v1-storage',
+    'POST /storage/xfer-external/upload',
+    'An external upload gives a form (task 111); posting the file to it puts the file on the system (task 114).',
+  ),
 ];
 
 const byId = new Map(requirements.map((req) => [req.id, req]));

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { isTerminalState } from '../../spec/types.ts';
 import { expectResponse, expectThat, formOf, useHarness, type CheckContext } from '../harness/index.ts';
 
@@ -46,4 +47,50 @@ check('V1-STORAGE-RM-001', 'removes a path in a transfer job', async (t) => {
   const listing = await t.api.get<{ output: { name: string }[] }>('/utilities/ls', { query: { targetPath: dir } });
   expectResponse(listing, 200);
   expectThat(listing, !listing.body.output.some((e) => e.name === 'gone.txt'), 'the file is still there');
+});
+
+check('V1-STORAGE-EXT-001', 'stages a file for external download', async (t) => {
+  const dir = await t.scratch('ext-down');
+  const data = new Uint8Array(randomBytes(200_000));
+  const form = new FormData();
+  form.append('targetPath', dir);
+  form.append('file', new Blob([data]), 'ext.bin');
+  expectResponse(await t.api.post('/utilities/upload', { form }), 201);
+  const answer = await t.api.post<{ task_id: string }>('/storage/xfer-external/download', {
+    form: formOf({ sourcePath: `${dir}/ext.bin` }),
+  });
+  expectResponse(answer, 201);
+  const task = await t.waitForTask(t.api, answer.body.task_id, (task) => ['117', '118'].includes(task.status));
+  if (task.status !== '117') throw new Error(`the download task ended ${task.status}: ${JSON.stringify(task.data)}`);
+  const fetched = await t.target.fetch((task.data as { url: string }).url);
+  const bytes = new Uint8Array(await fetched.arrayBuffer());
+  if (fetched.status !== 200 || !Buffer.from(bytes).equals(Buffer.from(data)))
+    throw new Error(`[GET] staged URL -> ${fetched.status}, ${bytes.length} bytes that differ`);
+});
+
+check('V1-STORAGE-EXT-002', 'takes an external upload through the form it gives', async (t) => {
+  const dir = await t.scratch('ext-up');
+  const data = new Uint8Array(randomBytes(150_000));
+  const answer = await t.api.post<{ task_id: string }>('/storage/xfer-external/upload', {
+    form: formOf({ sourcePath: 'ext-up.bin', targetPath: dir }),
+  });
+  expectResponse(answer, 201);
+  const ready = await t.waitForTask(t.api, answer.body.task_id, (task) => !['100', '101', '110'].includes(task.status));
+  if (ready.status !== '111') throw new Error(`the upload task reads ${ready.status}, expected 111`);
+  const { url, data: fields } = (ready.data as { msg: { parameters: { url: string; data: Record<string, string> } } })
+    .msg.parameters;
+  const post = new FormData();
+  for (const [k, v] of Object.entries(fields)) post.append(k, v);
+  post.append('file', new Blob([data]), 'ext-up.bin');
+  const sent = await t.target.fetch(url, { method: 'POST', body: post });
+  if (sent.status < 200 || sent.status > 299)
+    throw new Error(`[POST] form upload -> ${sent.status}: ${(await sent.text()).slice(0, 200)}`);
+  const done = await t.waitForTask(t.api, answer.body.task_id, (task) => ['114', '115'].includes(task.status));
+  if (done.status !== '114') throw new Error(`the upload task ended ${done.status}: ${JSON.stringify(done.data)}`);
+  const checksum = await t.api.get<{ output: string }>('/utilities/checksum', {
+    query: { targetPath: `${dir}/ext-up.bin` },
+  });
+  expectResponse(checksum, 200);
+  if (checksum.body.output !== createHash('sha256').update(data).digest('hex'))
+    throw new Error('the uploaded file differs');
 });
