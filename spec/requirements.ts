@@ -16,6 +16,7 @@ export const profiles = [
   'v1-compute',
   'v1-tasks',
   'v1-storage',
+  'v1-reservations',
 ] as const;
 export type Profile = (typeof profiles)[number];
 
@@ -819,6 +820,13 @@ export const requirements: readonly Requirement[] = [
     'v1-storage',
     'POST /storage/xfer-external/upload',
     'An external upload gives a form (task 111); posting the file to it puts the file on the system (task 114).',
+  ),
+  r(
+    'V1-RESERVATIONS-001',
+    'SHOULD',
+    'v1-reservations',
+    'POST /reservations',
+    'A user makes a reservation (201), sees it listed, and removes it (204); the site tool behind it may be absent.',
   ),
 ];
 

@@ -4,6 +4,7 @@ import type { SimulatorContext } from '../../index.ts';
 import type { AppEnv } from '../app.ts';
 import { V1Error } from './errors.ts';
 import { createComputeRoutes } from './compute.ts';
+import { createReservationRoutes } from './reservations.ts';
 import { createStatusRoutes } from './status.ts';
 import { createStorageRoutes } from './storage.ts';
 import { createTaskRoutes, listTasks } from './tasks.ts';
@@ -58,6 +59,7 @@ export function createV1Routes(sim: SimulatorContext) {
   app.route('/utilities', createUtilitiesRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));
   app.route('/storage', createStorageRoutes(sim));
+  app.route('/reservations', createReservationRoutes(sim));
   app.get('/tasks/', listTasks(sim));
   app.route('/tasks', createTaskRoutes(sim));
   // The gateway answers what it does not route with 400.

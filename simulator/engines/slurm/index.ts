@@ -1,7 +1,8 @@
 import type { Clock } from '../clock/index.ts';
 import type { Credentials, FileSystem } from '../fs/index.ts';
 import { compressHostlist } from '../site/hostlist.ts';
-import type { NodeSpec, Site, SystemSpec, User } from '../site/types.ts';
+import type { NodeSpec, ReservationSpec, Site, SystemSpec, User } from '../site/types.ts';
+import { SimError } from '../../errors.ts';
 import { slurmErrors } from './errors.ts';
 import { createHash } from 'node:crypto';
 import { FsError } from '../fs/index.ts';
@@ -31,8 +32,25 @@ export interface Scheduler {
   cancel(system: string, user: User, id: number): void;
   attach(system: string, user: User, id: number, command: string): void;
   nodeStates(system: string): Map<string, NodeState>;
+  /** Reservations of a system: the site's and those users made (v1's reservation service). */
+  reservations(system: string): ReservationSpec[];
+  /** Makes, changes or removes a user's reservation of `nodeCount` nodes with a feature. */
+  reserve(system: string, user: User, request: ReservationRequest): ReservationSpec;
+  unreserve(system: string, user: User, name: string): void;
   /** Brings every job up to the site clock: ends, starts, output. Reads call it themselves. */
   sync(): void;
+}
+
+export interface ReservationRequest {
+  readonly name: string;
+  readonly account: string | undefined;
+  readonly nodeCount: number;
+  readonly feature: string;
+  /** Epoch seconds. */
+  readonly start: number;
+  readonly end: number;
+  /** Change an existing reservation instead of making one. */
+  readonly update?: boolean;
 }
 
 export const credentialsOf = (user: User): Credentials => ({ uid: user.uid, gids: user.groups.map((g) => g.gid) });
@@ -71,6 +89,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const jobs = new Map<string, Map<number, Job>>(site.systems.map((s) => [s.name, new Map()]));
   const nextId = new Map(site.systems.map((s) => [s.name, site.firstJobId]));
   const running = new Set<Job>();
+  /** Reservations users made, with their owner, by system. */
+  const made = new Map<string, Map<string, ReservationSpec & { owner: string }>>(
+    site.systems.map((s) => [s.name, new Map()]),
+  );
+  const reservationsOf = (spec: SystemSpec): ReservationSpec[] => [
+    ...spec.reservations,
+    ...(made.get(spec.name)?.values() ?? []),
+  ];
 
   // DEVIATION: upstream lower-cases the whole request path; only system names ignore case here.
   const systemSpec = (name: string) => {
@@ -89,7 +115,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const activeReservations = (spec: SystemSpec, at: number) =>
-    spec.reservations.filter((r) => r.start * 1000 <= at && at < r.end * 1000);
+    reservationsOf(spec).filter((r) => r.start * 1000 <= at && at < r.end * 1000);
 
   const busyNodes = (system: string) => {
     const busy = new Set<string>();
@@ -308,7 +334,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       const reservationName = request.reservation ?? d.reservation;
       if (reservationName !== undefined) {
-        const reservation = spec.reservations.find((r) => r.name === reservationName);
+        const reservation = reservationsOf(spec).find((r) => r.name === reservationName);
         if (!reservation) throw slurmErrors.submitRejected('Requested reservation is invalid');
         if (!reservation.users.includes(user.name))
           throw slurmErrors.submitRejected('Access denied to requested reservation');
@@ -320,7 +346,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const nodeCount = d.nodes ?? 1;
       const shape = { partition: partition.name, constraint, reservation: reservationName };
       const atReservationTime = reservationName
-        ? Math.max(now, (spec.reservations.find((r) => r.name === reservationName)?.start ?? 0) * 1000)
+        ? Math.max(now, (reservationsOf(spec).find((r) => r.name === reservationName)?.start ?? 0) * 1000)
         : now;
       if (candidates(spec, shape, atReservationTime).length < nodeCount) {
         throw slurmErrors.submitRejected('Requested node configuration is not available');
@@ -407,6 +433,48 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const job = find(system, user, id);
       if (job.user.name !== user.name) throw slurmErrors.attachDenied(id);
       if (job.state !== 'RUNNING') throw slurmErrors.attachNotRunning(id);
+    },
+    reservations: (system) => reservationsOf(systemSpec(system)),
+    reserve(system, user, r) {
+      const spec = systemSpec(system);
+      const mine = made.get(spec.name) ?? new Map<string, ReservationSpec & { owner: string }>();
+      const existing = mine.get(r.name);
+      if (r.update ? !existing : existing || spec.reservations.some((x) => x.name === r.name)) {
+        throw new SimError(
+          400,
+          r.update
+            ? `Error: ${r.name} doesn't seem to be a valid reservation`
+            : `Error: reservation ${r.name} already exists`,
+        );
+      }
+      if (existing && existing.owner !== user.name)
+        throw new SimError(400, 'Error: You are not an owner of the reservation');
+      if (!(r.end > r.start) || r.start * 1000 < clock.now() - 60_000)
+        throw new SimError(400, 'Error: invalid start time reservation');
+      const nodes = spec.nodes
+        .filter((n) => n.features.includes(r.feature))
+        .slice(0, r.nodeCount)
+        .map((n) => n.name);
+      if (nodes.length < r.nodeCount) throw new SimError(400, `Error: not enough nodes of type ${r.feature}`);
+      const reservation = {
+        name: r.name,
+        nodes,
+        start: r.start,
+        end: r.end,
+        features: r.feature,
+        users: [user.name],
+        owner: user.name,
+      };
+      mine.set(r.name, reservation);
+      made.set(spec.name, mine);
+      return reservation;
+    },
+    unreserve(system, user, name) {
+      const mine = made.get(systemSpec(system).name);
+      const existing = mine?.get(name);
+      if (!existing) throw new SimError(400, `Error: ${name} doesn't seem to be a valid reservation`);
+      if (existing.owner !== user.name) throw new SimError(400, 'Error: You are not an owner of the reservation');
+      mine?.delete(name);
     },
     nodeStates(system) {
       sync();
