@@ -54,7 +54,7 @@ export interface CheckContext {
    * Polls a v1 task until it leaves "100"/"101" (or `until` holds); gives the task. A task that
    * does not settle within its budget (30 s: tasks are short background operations) fails the check.
    */
-  waitForTask(client: Client, taskId: string, until?: (task: V1Task) => boolean): Promise<V1Task>;
+  waitForTask(client: Client, taskId: string, until?: (task: V1Task) => boolean, budgetS?: number): Promise<V1Task>;
 }
 
 interface Discovered {
@@ -198,7 +198,7 @@ export function useHarness(options: HarnessOptions = {}) {
           const job = answer.body.jobs?.[0];
           return job && until(job) ? job : undefined;
         }),
-      async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status)) {
+      async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status), budgetS = TASK_BUDGET_S) {
         let last: V1Task | undefined;
         try {
           return await waitFor(
@@ -210,12 +210,12 @@ export function useHarness(options: HarnessOptions = {}) {
               last = answer.body.task;
               return last && until(last) ? last : undefined;
             },
-            TASK_BUDGET_S,
+            budgetS,
           );
         } catch (error) {
           if (!(error instanceof HarnessError)) throw error;
           const reads = `${last?.status ?? '?'} ${last?.description ?? ''}`;
-          throw new Error(`task ${taskId} did not settle within ${TASK_BUDGET_S} s: it reads ${reads}`, {
+          throw new Error(`task ${taskId} did not settle within ${budgetS} s: it reads ${reads}`, {
             cause: error,
           });
         }

@@ -85,7 +85,13 @@ check('V1-STORAGE-EXT-002', 'takes an external upload through the form it gives'
   const sent = await t.target.fetch(url, { method: 'POST', body: post });
   if (sent.status < 200 || sent.status > 299)
     throw new Error(`[POST] form upload -> ${sent.status}: ${(await sent.text()).slice(0, 200)}`);
-  const done = await t.waitForTask(t.api, answer.body.task_id, (task) => ['114', '115'].includes(task.status));
+  // v1 moves uploaded objects with a poller (every 60 s upstream): wait as long as for a job
+  const done = await t.waitForTask(
+    t.api,
+    answer.body.task_id,
+    (task) => ['114', '115'].includes(task.status),
+    t.target.jobBudgetS,
+  );
   if (done.status !== '114') throw new Error(`the upload task ended ${done.status}: ${JSON.stringify(done.data)}`);
   const checksum = await t.api.get<{ output: string }>('/utilities/checksum', {
     query: { targetPath: `${dir}/ext-up.bin` },
