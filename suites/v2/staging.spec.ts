@@ -1,54 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isTerminalState } from '../../spec/types.ts';
-import { expectResponse, expectThat, useHarness, type CheckContext, type Client } from '../harness/index.ts';
+import { expectResponse, expectThat, useHarness, type CheckContext } from '../harness/index.ts';
+import { requestDownload, stagedDownload, stagedUpload, transferDone, type Staged } from '../harness/staging.ts';
 
 // Transfers through the object store, as a client does them: the API hands out presigned URLs,
 // the bytes go to the store directly, a scheduler job moves them to or from the file system.
 const { check } = useHarness();
 
-interface Staged {
-  transferJob: { jobId: string; logs: { outputLog: string; errorLog: string } };
-  transferDirectives: {
-    partsUploadUrls?: string[];
-    completeUploadUrl?: string;
-    maxPartSize?: number;
-    downloadUrl?: string;
-  };
-}
-
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const ops = (t: CheckContext, op: string) => `/filesystem/${t.system}/ops/${op}`;
-
-async function jobDone(t: CheckContext, client: Client, staged: Staged) {
-  const as = client === t.api ? 'primary' : 'second';
-  t.removeLater(staged.transferJob.logs.outputLog, as);
-  t.removeLater(staged.transferJob.logs.errorLog, as);
-  return t.waitForJob(client, staged.transferJob.jobId, (j) => isTerminalState(j.status.state), 'finish');
-}
-
-/** Uploads `data` to `target` through the staging area; gives the number of parts used. */
-async function stagedUpload(t: CheckContext, target: string, data: Uint8Array): Promise<number> {
-  const answer = await t.api.post<Staged>(`/filesystem/${t.system}/transfer/upload`, {
-    json: { path: target, transferDirectives: { transferMethod: 's3', fileSize: data.length } },
-  });
-  expectResponse(answer, 201);
-  const { partsUploadUrls = [], completeUploadUrl = '', maxPartSize = data.length } = answer.body.transferDirectives;
-  const etags: string[] = [];
-  for (const [i, url] of partsUploadUrls.entries()) {
-    const part = data.subarray(i * maxPartSize, Math.min(data.length, (i + 1) * maxPartSize));
-    const put = await t.target.fetch(url, { method: 'PUT', body: part });
-    if (put.status !== 200)
-      throw new Error(`[PUT] part ${i + 1} -> ${put.status}: ${(await put.text()).slice(0, 200)}`);
-    etags.push(put.headers.get('etag') ?? '');
-  }
-  const xml = `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${etags
-    .map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`)
-    .join('')}</CompleteMultipartUpload>`;
-  const done = await t.target.fetch(completeUploadUrl, { method: 'POST', body: xml });
-  if (done.status !== 200) throw new Error(`[POST] completion -> ${done.status}: ${(await done.text()).slice(0, 200)}`);
-  await jobDone(t, t.api, answer.body);
-  return partsUploadUrls.length;
-}
 
 async function expectContent(t: CheckContext, path: string, data: Uint8Array) {
   const answer = await t.api.get<{ output: { checksum: string } }>(ops(t, 'checksum'), { query: { path } });
@@ -65,12 +24,6 @@ async function putFile(t: CheckContext, dir: string, name: string, data: Uint8Ar
   form.append('file', new Blob([data]), name);
   expectResponse(await t.api.post(ops(t, 'upload'), { query: { path: dir }, form }), 204);
   return `${dir}/${name}`;
-}
-
-async function stageDownload(t: CheckContext, client: Client, path: string) {
-  return client.post<Staged>(`/filesystem/${t.system}/transfer/download`, {
-    json: { path, transferDirectives: { transferMethod: 's3' } },
-  });
 }
 
 check('V2-TRANSFER-UPLOAD-001', 'lands a staged upload byte for byte (1 byte and 5 MB)', async (t) => {
@@ -107,12 +60,7 @@ check('V2-TRANSFER-DOWNLOAD-001', 'stages a download that fetches byte for byte'
   const path = await putFile(t, dir, 'out.bin', data.subarray(0, 1_000_000));
   // the direct upload limit is small on some sites: grow the file with a second staged upload
   await stagedUpload(t, path, data);
-  const answer = await stageDownload(t, t.api, path);
-  expectResponse(answer, 201);
-  await jobDone(t, t.api, answer.body);
-  const fetched = await t.target.fetch(answer.body.transferDirectives.downloadUrl ?? '');
-  if (fetched.status !== 200) throw new Error(`[GET] downloadUrl -> ${fetched.status}`);
-  const bytes = new Uint8Array(await fetched.arrayBuffer());
+  const bytes = await stagedDownload(t, path);
   if (sha(bytes) !== sha(data))
     throw new Error(`downloaded ${bytes.length} bytes that differ from the ${data.length} staged`);
 });
@@ -122,10 +70,10 @@ check('V2-TRANSFER-DOWNLOAD-002', "another user cannot stage a user's 0600 file"
   const dir = await t.scratch('staged-iso');
   const secret = await putFile(t, dir, 'secret.bin', randomBytes(100));
   expectResponse(await t.api.put(ops(t, 'chmod'), { json: { path: secret, mode: '600' } }), 200);
-  const answer = await stageDownload(t, bob.client, secret);
+  const answer = await requestDownload(t, bob.client, secret);
   if (answer.status === 201) {
     // a site may accept the request and fail in the job: then nothing may be fetched
-    await jobDone(t, bob.client, answer.body);
+    await transferDone(t, bob.client, answer.body);
     const fetched = await t.target.fetch(answer.body.transferDirectives.downloadUrl ?? '');
     expectThat(answer, fetched.status !== 200, "the other user fetched the user's file");
   } else {
@@ -136,9 +84,9 @@ check('V2-TRANSFER-DOWNLOAD-002', "another user cannot stage a user's 0600 file"
 async function stagedUrl(t: CheckContext) {
   const dir = await t.scratch('staged-url');
   const path = await putFile(t, dir, 'url.txt', new TextEncoder().encode('presigned\n'));
-  const answer = await stageDownload(t, t.api, path);
+  const answer = await requestDownload(t, t.api, path);
   expectResponse(answer, 201);
-  await jobDone(t, t.api, answer.body);
+  await transferDone(t, t.api, answer.body);
   return answer.body.transferDirectives.downloadUrl ?? '';
 }
 

@@ -2,14 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { applyMode, FsError, type Credentials, type FileSystem } from '../../../engines/fs/index.ts';
-import {
-  compress,
-  compressions,
-  createArchive,
-  decompress,
-  extractArchive,
-  type Compression,
-} from '../../../engines/fs/archive.ts';
+import { compress, createArchive, decompress, extractArchive } from '../../../engines/fs/archive.ts';
 import { describeContent, head, tail } from '../../../engines/fs/content.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
 import { SimError, validationError } from '../../../errors.ts';
@@ -19,6 +12,7 @@ import { currentUser, queryBool, readJson, validateBody } from '../request.ts';
 import { MAX_OPS_FILE_SIZE } from '../status.ts';
 import { remoteFailure, run, type Command } from './commands.ts';
 import { fileModel, listPath } from './listing.ts';
+import { compressionOf, matchPatternOf } from './archive-options.ts';
 import { checkPath } from './paths.ts';
 
 // FirecREST names the path field `path` and also accepts `sourcePath`/`source_path`.
@@ -265,36 +259,12 @@ export function createOpsRoutes(sim: SimulatorContext) {
     return c.body(null, 204);
   });
 
-  const compression = (value: unknown): Compression => {
-    const chosen = (value ?? 'gzip') as Compression;
-    if (!compressions.includes(chosen)) {
-      throw validationError([
-        {
-          location: 'body',
-          name: 'compression',
-          message: `Input should be ${compressions.map((x) => `'${x}'`).join(', ')}`,
-        },
-      ]);
-    }
-    // DEVIATION: node has no bzip2 or xz; a real site would run tar -j or -J.
-    if (chosen === 'bzip2' || chosen === 'xz')
-      throw new SimError(501, `The simulator does not implement ${chosen} compression; use gzip or none.`);
-    return chosen;
-  };
-
   app.post('/:system/ops/compress', async (c) => {
     const input = await body(c, 'postCompress');
     const { system, fs, cred, path } = target(c, input.path);
     const targetPath = checkPath(input.targetPath, system, 'targetPath');
-    const kind = compression(input.compression);
-    let pattern: RegExp | undefined;
-    if (typeof input.matchPattern === 'string' && input.matchPattern !== '') {
-      try {
-        pattern = new RegExp(`^(?:${input.matchPattern})$`);
-      } catch {
-        throw validationError([{ location: 'body', name: 'matchPattern', message: 'Not a valid regular expression' }]);
-      }
-    }
+    const kind = compressionOf(input.compression);
+    const pattern = matchPatternOf(input.matchPattern);
     const archive = await runAsync('tar', () =>
       createArchive(fs, cred, path, { dereference: input.dereference === true, matchPattern: pattern }),
     );
@@ -306,7 +276,7 @@ export function createOpsRoutes(sim: SimulatorContext) {
     const input = await body(c, 'postExtract');
     const { system, fs, cred, path } = target(c, input.path);
     const targetPath = checkPath(input.targetPath, system, 'targetPath');
-    const kind = compression(input.compression);
+    const kind = compressionOf(input.compression);
     const data = run('tar', () => decompress(fs.readFile(cred, path), kind, path));
     run('tar', () => {
       if (fs.stat(cred, targetPath).type !== 'directory') throw new FsError('ENOTDIR', targetPath, 'create');

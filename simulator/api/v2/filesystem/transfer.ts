@@ -1,15 +1,15 @@
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { compress, createArchive, decompress, extractArchive, type Compression } from '../../../engines/fs/archive.ts';
+import { compress, createArchive, decompress, extractArchive } from '../../../engines/fs/archive.ts';
 import { FsError, type Credentials, type FileSystem } from '../../../engines/fs/index.ts';
 import type { SystemSpec, User } from '../../../engines/site/types.ts';
 import { credentialsOf, type ActionResult } from '../../../engines/slurm/index.ts';
-import { SimError } from '../../../errors.ts';
 import type { SimulatorContext } from '../../../index.ts';
 import type { AppEnv } from '../../app.ts';
 import { stderrOf, type Command } from '../../shared/remote-commands.ts';
 import { currentUser, readJson, validateBody } from '../request.ts';
 import { dateU, submitTransfer } from './transfer-job.ts';
+import { compressionOf, matchPatternOf } from './archive-options.ts';
 import { checkPath } from './paths.ts';
 
 const aliases: Record<string, string> = {
@@ -72,14 +72,6 @@ export function createTransferRoutes(sim: SimulatorContext) {
     return { user, system };
   };
 
-  const compression = (value: unknown): Compression => {
-    const chosen = (value ?? 'gzip') as Compression;
-    // DEVIATION: node has no bzip2 or xz; a real site would run tar -j or -J.
-    if (chosen === 'bzip2' || chosen === 'xz')
-      throw new SimError(501, `The simulator does not implement ${chosen} compression; use gzip or none.`);
-    return chosen;
-  };
-
   app.post('/:system/transfer/mv', async (c) => {
     const { user, system } = frame(c);
     const input = await body(c, 'postTransferMv');
@@ -134,15 +126,8 @@ export function createTransferRoutes(sim: SimulatorContext) {
     const input = await body(c, 'postTransferCompress');
     const source = checkPath(input.sourcePath, system, 'sourcePath');
     const target = checkPath(input.targetPath, system, 'targetPath');
-    const kind = compression(input.compression);
-    let pattern: RegExp | undefined;
-    if (typeof input.matchPattern === 'string' && input.matchPattern !== '') {
-      try {
-        pattern = new RegExp(`^(?:${input.matchPattern})$`);
-      } catch {
-        throw new SimError(400, 'matchPattern is not a valid regular expression', { errorType: 'validation' });
-      }
-    }
+    const kind = compressionOf(input.compression);
+    const pattern = matchPatternOf(input.matchPattern);
     const work: Work = {
       name: 'CompressFiles',
       title: 'Compress Files Job',
@@ -166,7 +151,7 @@ export function createTransferRoutes(sim: SimulatorContext) {
     const input = await body(c, 'postTransferExtract');
     const source = checkPath(input.sourcePath, system, 'sourcePath');
     const target = checkPath(input.targetPath, system, 'targetPath');
-    const kind = compression(input.compression);
+    const kind = compressionOf(input.compression);
     const work: Work = {
       // FirecREST 2.5.6 names its extract jobs CompressFiles too; clients see that name.
       name: 'CompressFiles',
