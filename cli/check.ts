@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Reporter } from 'vitest/node';
 import { startVitest } from 'vitest/node';
 import { ConsoleSummaryReporter } from '../reporters/console.ts';
+import type { Deviation } from '../reporters/deviations.ts';
 import { JsonResultsReporter } from '../reporters/json.ts';
 import { computeVerdict, verdictLine } from '../reporters/verdict.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
@@ -19,6 +20,8 @@ export interface CheckConfig {
   readonly reports: readonly ReportKind[];
   /** Only checks whose title matches (a requirement id or part of one). */
   readonly filter?: string | undefined;
+  /** The site's declared deviations (requirement id, reason, expiry). */
+  readonly deviations?: readonly Deviation[];
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,7 +62,8 @@ export async function runCheck(config: CheckConfig): Promise<number> {
   }
   const outDir = resolve(config.outDir);
   mkdirSync(outDir, { recursive: true });
-  const summary = new ConsoleSummaryReporter({ root });
+  const deviations = config.deviations ?? [];
+  const summary = new ConsoleSummaryReporter({ root, deviations });
   const reporters: (Reporter | string | [string, Record<string, unknown>])[] = [];
   if (config.reports.includes('console')) reporters.push('dot');
   if (config.reports.includes('junit')) reporters.push(['junit', { suiteName: 'f7t-conformance' }]);
@@ -69,6 +73,7 @@ export async function runCheck(config: CheckConfig): Promise<number> {
         outputFile: resolve(outDir, 'results.json'),
         root,
         target: redactedTarget(config.target),
+        deviations,
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,6 +168,39 @@ describe('check', () => {
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unreachable.stderr).toMatch(/token endpoint .* unreachable/);
   }, 180_000);
+
+  test('a deviations file: a listed failure is a deviation, a listed passing requirement fails the run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'f7t-dev-'));
+    const file = join(out, 'deviations.yaml');
+    writeFileSync(
+      file,
+      [
+        '- id: V2-STATUS-PARTITIONS-001',
+        '  reason: partitions are hidden on this site',
+        '- id: V2-STATUS-NODES-001',
+        '  reason: listed by mistake',
+        '',
+      ].join('\n'),
+    );
+    const result = await run([
+      'check',
+      '--embedded',
+      '--filter',
+      'V2-STATUS',
+      '--deviations',
+      file,
+      '--out',
+      out,
+      '--report',
+      'console,json',
+      '--inject-fault',
+      JSON.stringify({ method: 'GET', path: '/v2/status/*/partitions', status: 503 }),
+    ]);
+    const results = readResults(out);
+    expect(results.results.find((r) => r.requirement === 'V2-STATUS-PARTITIONS-001')?.outcome).toBe('deviation');
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: FAIL .*V2-STATUS-NODES-001.*remove the entry/);
+  }, 120_000);
 
   test('refuses bad usage with exit 2 and a message', async () => {
     const result = await run(['check', '--target', 'http://127.0.0.1:9/v2']);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ClientShape } from '../fixtures/site-shape.ts';
 import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
 import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
+import { readDeviations, type Deviation } from '../reporters/deviations.ts';
 import { reportKinds, runCheck, type ReportKind } from './check.ts';
 import { describeServer, startServer } from './serve.ts';
 
@@ -13,7 +14,7 @@ Usage:
   f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--filter TEXT]
-                        [--out DIR] [--report console,junit,json]
+                        [--deviations FILE] [--out DIR] [--report console,junit,json]
   f7t-conformance check --embedded [--seed N] [--out DIR] [--report ...]
 
 check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
@@ -106,6 +107,7 @@ async function check(args: string[]): Promise<number> {
       'expired-token': { type: 'string' },
       'inject-fault': { type: 'string', multiple: true, default: [] },
       filter: { type: 'string' },
+      deviations: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       report: { type: 'string', default: 'console,junit,json' },
     },
@@ -163,7 +165,15 @@ async function check(args: string[]): Promise<number> {
       expiredToken: values['expired-token'],
     };
   }
-  return runCheck({ target, outDir: values.out, reports: reports as ReportKind[], filter: values.filter });
+  let deviations: Deviation[] = [];
+  if (values.deviations) {
+    try {
+      deviations = readDeviations(values.deviations);
+    } catch (error) {
+      throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return runCheck({ target, outDir: values.out, reports: reports as ReportKind[], filter: values.filter, deviations });
 }
 
 export async function main(argv: string[]): Promise<number> {

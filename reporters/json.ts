@@ -2,13 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { collectResults } from './collect.ts';
-import { computeVerdict } from './verdict.ts';
+import { judge } from './console.ts';
+import type { Deviation } from './deviations.ts';
 
 export interface JsonReporterOptions {
   readonly outputFile: string;
   readonly root?: string;
   /** What the run was pointed at, recorded in the report (no secrets). */
   readonly target?: Record<string, unknown>;
+  readonly deviations?: readonly Deviation[];
 }
 
 /** Writes results.json: one entry per check with its requirement, outcome and evidence. */
@@ -20,8 +22,10 @@ export class JsonResultsReporter implements Reporter {
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
-    const results = collectResults(modules, this.#options.root ?? process.cwd());
-    const run = computeVerdict(results);
+    const { results, verdict: run } = judge(
+      collectResults(modules, this.#options.root ?? process.cwd()),
+      this.#options.deviations ?? [],
+    );
     const report = {
       tool: 'f7t-conformance',
       generatedAt: new Date().toISOString(),
@@ -29,6 +33,7 @@ export class JsonResultsReporter implements Reporter {
       verdict: run.verdict,
       profiles: run.profiles,
       counts: run.counts,
+      problems: run.problems,
       results,
     };
     mkdirSync(dirname(this.#options.outputFile), { recursive: true });

@@ -14,7 +14,8 @@ export interface RecordedExchange {
   readonly durationMs: number;
 }
 
-export const outcomes = ['pass', 'fail', 'skip', 'error'] as const;
+/** `deviation`: a failure the site declared (with a reason) in its deviations file. */
+export const outcomes = ['pass', 'fail', 'skip', 'error', 'deviation'] as const;
 export type Outcome = (typeof outcomes)[number];
 
 declare module '@vitest/runner' {
