@@ -3,19 +3,24 @@ import type { ClientShape } from '../fixtures/site-shape.ts';
 import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
 import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
-import { reportKinds, runCheck, type ReportKind } from './check.ts';
+import { reportKinds, type ReportKind } from './report-kinds.ts';
 import { describeServer, startServer } from './serve.ts';
+import { shapeFromProfile } from './site-shape.ts';
+import { readSiteProfile, targetOf, type SiteProfile } from './site-profile.ts';
 
 const usage = `f7t-conformance: conformance harness and simulator for FirecREST
 
 Usage:
-  f7t-conformance serve [--port 8000] [--host 127.0.0.1] [--seed N] [--client ID:SECRET:USERNAME]...
-                        [--clock real|manual|scaled:K] [--public-url URL] [--no-control-plane] [--private-jobs]
+  f7t-conformance serve [--site site.yaml] [--port 8000] [--host 127.0.0.1] [--seed N]
+                        [--client ID:SECRET:USERNAME]... [--clock real|manual|scaled:K] [--public-url URL]
+                        [--no-control-plane] [--private-jobs]
+  f7t-conformance check --site site.yaml [--read-only] [--deviations FILE] [--filter TEXT] [--out DIR]
+                        [--report console,junit,json,html] [--no-progress]
   f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
-                        [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--filter TEXT]
-                        [--deviations FILE] [--out DIR] [--report console,junit,json]
-  f7t-conformance check --embedded [--seed N] [--out DIR] [--report ...]
+                        [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--read-only] ...
+  f7t-conformance check --embedded [--seed N] [--system NAME] [--out DIR] [--report ...]
+  f7t-conformance plan --site site.yaml [--read-only]
 
 check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
 FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 every MUST passed, 1 a MUST failed,
@@ -56,8 +61,9 @@ async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      port: { type: 'string', default: '8000' },
-      host: { type: 'string', default: '127.0.0.1' },
+      site: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       seed: { type: 'string' },
       client: { type: 'string', multiple: true, default: [] },
       clock: { type: 'string', default: 'real' },
@@ -67,9 +73,26 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   const controlPlane = !values['no-control-plane'];
+  // A site profile shapes the simulator and, unless told otherwise, says where it listens.
+  const profile = values.site ? siteProfile(values.site) : undefined;
+  let listen: URL | undefined;
+  if (profile) {
+    try {
+      listen = new URL(profile.firecrest.v2 ?? profile.firecrest.v1 ?? '');
+    } catch {
+      listen = undefined;
+    }
+  }
+  let site;
+  try {
+    site = profile ? shapeFromProfile(profile) : undefined;
+  } catch (error) {
+    throw new UsageError(`--site: ${(error as Error).message}`);
+  }
   const running = await startServer({
-    port: parseInteger('--port', values.port, 0, 65535) ?? 8000,
-    host: values.host,
+    port: parseInteger('--port', values.port ?? (listen ? listen.port || '80' : undefined), 0, 65535) ?? 8000,
+    host: values.host ?? (listen ? listen.hostname.replace(/^\[|\]$/g, '') : '127.0.0.1'),
+    site,
     seed: parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER),
     clients: values.client.map(parseClient),
     publicUrl: values['public-url'],
@@ -77,7 +100,7 @@ async function serve(args: string[]): Promise<number> {
     controlPlane,
     privateJobs: values['private-jobs'],
   });
-  process.stdout.write(`${describeServer(running, controlPlane)}\n`);
+  process.stdout.write(`${await describeServer(running, controlPlane)}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -93,6 +116,9 @@ async function check(args: string[]): Promise<number> {
     args,
     options: {
       embedded: { type: 'boolean', default: false },
+      site: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      'no-progress': { type: 'boolean', default: false },
       seed: { type: 'string' },
       target: { type: 'string' },
       'v1-target': { type: 'string' },
@@ -127,9 +153,14 @@ async function check(args: string[]): Promise<number> {
     }
   });
   let target: TargetConfig;
-  if (values.embedded) {
+  let profile: SiteProfile | undefined;
+  if (values.site) {
+    if (values.embedded || values.target) throw new UsageError('--site replaces --target and --embedded');
+    profile = siteProfile(values.site);
+    target = targetOf(profile);
+  } else if (values.embedded) {
     const seed = parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
-    target = { kind: 'embedded', faults, ...(seed === undefined ? {} : { seed }) };
+    target = { kind: 'embedded', faults, system: values.system, ...(seed === undefined ? {} : { seed }) };
   } else {
     const env = process.env;
     const baseUrl = values.target ?? env.FIRECREST_URL;
@@ -173,7 +204,43 @@ async function check(args: string[]): Promise<number> {
       throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return runCheck({ target, outDir: values.out, reports: reports as ReportKind[], filter: values.filter, deviations });
+  // Loaded on demand: `serve` (and its container image) needs neither vitest nor the S3 client.
+  const { runCheck } = await import('./check.ts');
+  return runCheck({
+    target,
+    outDir: values.out,
+    reports: reports as ReportKind[],
+    filter: values.filter,
+    deviations,
+    readOnly: values['read-only'],
+    progress: !values['no-progress'],
+    ...(profile
+      ? {
+          site: profile.name,
+          systems: profile.systems.map((s) => s.name),
+          partitions: Object.fromEntries(profile.systems.map((s) => [s.name, s.partitions ?? []])),
+          store: profile.transfer?.s3,
+        }
+      : {}),
+  });
+}
+
+function siteProfile(path: string): SiteProfile {
+  try {
+    return readSiteProfile(path);
+  } catch (error) {
+    throw new UsageError(`--site: ${(error as Error).message}`);
+  }
+}
+
+async function plan(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { site: { type: 'string' }, 'read-only': { type: 'boolean', default: false } },
+  });
+  if (!values.site) throw new UsageError('plan needs --site site.yaml');
+  const { printPlan } = await import('./plan.ts');
+  return printPlan(siteProfile(values.site), { readOnly: values['read-only'] }, (text) => process.stdout.write(text));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -181,6 +248,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'serve') return await serve(args);
     if (command === 'check') return await check(args);
+    if (command === 'plan') return await plan(args);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${usage}\n`);
       return command === undefined ? 2 : 0;

@@ -1,6 +1,6 @@
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { ClientShape } from '../fixtures/site-shape.ts';
+import type { ClientShape, SiteShape } from '../fixtures/site-shape.ts';
 import type { ClockMode } from '../simulator/engines/clock/index.ts';
 import { createSimulator, type Simulator } from '../simulator/index.ts';
 
@@ -13,6 +13,8 @@ export interface ServeConfig {
   readonly clock: { readonly mode: ClockMode; readonly scale?: number };
   readonly controlPlane: boolean;
   readonly privateJobs: boolean;
+  /** The site's shape (from a site profile); the default site when absent. */
+  readonly site?: SiteShape | undefined;
 }
 
 export interface RunningSimulator {
@@ -46,6 +48,7 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
     clock: config.clock,
     controlPlane: config.controlPlane,
     privateJobs: config.privateJobs,
+    ...(config.site ? { site: config.site } : {}),
     ...(config.seed === undefined ? {} : { seed: config.seed }),
   });
   started.simulator = simulator;
@@ -61,8 +64,11 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
   };
 }
 
-export function describeServer(running: RunningSimulator, controlPlane: boolean): string {
+export async function describeServer(running: RunningSimulator, controlPlane: boolean): Promise<string> {
   const { simulator, url } = running;
+  // What a centre saves from its own issuer for the expired-token check (`expiredToken`).
+  const [first] = simulator.clients;
+  const expired = first ? await simulator.control.mintToken({ username: first.username, ttlS: -3600 }) : '';
   const info = simulator.control.info();
   const width = Math.max(...simulator.clients.map((c) => `${c.id} / ${c.secret}`.length));
   return [
@@ -74,5 +80,6 @@ export function describeServer(running: RunningSimulator, controlPlane: boolean)
     controlPlane ? `  control plane:   ${url}/_sim` : '  control plane:   off',
     '  clients (client_credentials):',
     ...simulator.clients.map((c) => `    ${`${c.id} / ${c.secret}`.padEnd(width)}  -> ${c.username}`),
+    ...(expired ? [`  expired token:   ${expired}`] : []),
   ].join('\n');
 }

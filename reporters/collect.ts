@@ -1,22 +1,15 @@
 import type { TestCase, TestModule } from 'vitest/node';
-import { findRequirement, requirementIdOf, type Level, type Profile } from '../spec/requirements.ts';
-import type { Outcome, RecordedExchange } from '../spec/results.ts';
+import { findRequirement, requirementIdOf } from '../spec/requirements.ts';
+import type { Outcome } from '../spec/results.ts';
+import type { CheckRecord } from './report.ts';
 
-export interface CheckResult {
-  readonly requirement: string;
-  readonly level: Level | undefined;
-  readonly profile: Profile | undefined;
-  readonly title: string;
-  readonly file: string;
-  readonly outcome: Outcome;
-  readonly durationMs: number;
-  /** Why it failed, errored or was skipped. */
-  readonly reason?: string;
-  /** The exchanges of a failed or errored check, redacted. */
-  readonly exchanges?: readonly RecordedExchange[];
-}
+/** One check's outcome on one system (the record the reports hold). */
+export type CheckResult = CheckRecord;
 
-function outcomeOf(test: TestCase): { outcome: Outcome; reason?: string } {
+/** Exchanges kept for a check that passed: enough to show what was asked and answered. */
+const KEPT_FOR_A_PASS = 2;
+
+function outcomeOf(test: TestCase, level: string | undefined): { outcome: Outcome; reason?: string } {
   const result = test.result();
   switch (result.state) {
     case 'passed':
@@ -25,34 +18,40 @@ function outcomeOf(test: TestCase): { outcome: Outcome; reason?: string } {
       return { outcome: 'skip', reason: result.note ?? 'skipped' };
     case 'failed': {
       const reason = (result.errors ?? []).map((e) => e.message).join('\n') || 'failed';
-      return { outcome: test.meta().outcome === 'error' ? 'error' : 'fail', reason };
+      if (test.meta().outcome === 'error') return { outcome: 'error', reason };
+      // A broken SHOULD is a warning, not a failure of the site.
+      return { outcome: level === 'SHOULD' ? 'warn' : 'fail', reason };
     }
     case 'pending':
       return { outcome: 'error', reason: 'the check did not finish' };
   }
 }
 
-/** Conformance checks of a run (tests whose title starts with a requirement id). */
-export function collectResults(modules: ReadonlyArray<TestModule>, root: string): CheckResult[] {
+/** Conformance checks of a run on one system (tests whose title starts with a requirement id). */
+export function collectResults(modules: ReadonlyArray<TestModule>, root: string, system = ''): CheckResult[] {
   const results: CheckResult[] = [];
   for (const module of modules) {
     for (const test of module.children.allTests()) {
-      const requirement = test.meta().requirement ?? requirementIdOf(test.name);
+      const meta = test.meta();
+      const requirement = meta.requirement ?? requirementIdOf(test.name);
       // Checks left out by a name filter were not chosen for this run: they are no outcome.
       if (!requirement || test.options.mode === 'skip') continue;
       const found = findRequirement(requirement);
-      const { outcome, reason } = outcomeOf(test);
-      const failed = outcome === 'fail' || outcome === 'error';
+      const { outcome, reason } = outcomeOf(test, found?.level);
+      const exchanges = meta.exchanges ?? [];
       results.push({
         requirement,
         level: found?.level,
         profile: found?.profile,
+        system,
         title: test.name.slice(requirement.length).trim(),
         file: module.moduleId.startsWith(root) ? module.moduleId.slice(root.length + 1) : module.moduleId,
         outcome,
         durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+        ...(meta.apiMs === undefined ? {} : { apiMs: meta.apiMs }),
+        ...(meta.waitMs === undefined ? {} : { waitMs: meta.waitMs }),
         ...(reason === undefined ? {} : { reason }),
-        ...(failed ? { exchanges: test.meta().exchanges ?? [] } : {}),
+        exchanges: outcome === 'pass' ? exchanges.slice(-KEPT_FOR_A_PASS) : exchanges,
       });
     }
   }

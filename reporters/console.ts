@@ -1,4 +1,4 @@
-import type { Reporter, SerializedError, TestModule } from 'vitest/node';
+import type { Reporter, TestModule } from 'vitest/node';
 import { collectResults, type CheckResult } from './collect.ts';
 import { applyDeviations, type Deviation } from './deviations.ts';
 import { computeVerdict, type RunVerdict } from './verdict.ts';
@@ -14,16 +14,17 @@ export function judge(collected: readonly CheckResult[], deviations: readonly De
   return { results: applied.results, verdict: computeVerdict(applied.results, problems) };
 }
 
-const marks = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERR ', deviation: 'DEV ' } as const;
+const marks = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', deviation: 'DEV ' } as const;
 
 export function formatSummary(results: readonly CheckResult[], run: RunVerdict): string {
   const lines: string[] = [''];
+  const many = new Set(results.map((r) => r.system)).size > 1;
   const notable = results.filter((r) => r.outcome !== 'pass');
   if (notable.length > 0) {
     lines.push('Checks that did not pass:');
     for (const r of notable) {
-      const mark = r.outcome === 'fail' && r.level === 'SHOULD' ? 'WARN' : marks[r.outcome];
-      lines.push(`  ${mark} ${r.requirement} [${r.level ?? '?'}] ${r.title}`);
+      const on = many ? ` on ${r.system}` : '';
+      lines.push(`  ${marks[r.outcome]} ${r.requirement} [${r.level ?? '?'}]${on} ${r.title}`);
       for (const line of (r.reason ?? '').split('\n').slice(0, 6)) lines.push(`       ${line}`);
     }
     lines.push('');
@@ -36,28 +37,27 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
         : '';
     const notRun = p.mustNotRun.length > 0 ? `, not run: ${p.mustNotRun.join(', ')}` : '';
     const deviating = p.deviations.length > 0 ? `, deviations: ${p.deviations.join(', ')}` : '';
-    lines.push(`  ${p.profile}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${notRun}${warn}${deviating}`);
+    const name = many ? `${p.profile} on ${p.system}` : p.profile;
+    lines.push(`  ${name}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${notRun}${warn}${deviating}`);
   }
   for (const problem of run.problems) lines.push(`  ${problem}`);
   return lines.join('\n');
 }
 
-/** Prints what did not pass and the verdict per profile; the caller prints the verdict line last. */
-export class ConsoleSummaryReporter implements Reporter {
+/** Collects the checks of one vitest run (on one system); the caller judges all runs together. */
+export class ResultCollector implements Reporter {
   readonly #root: string;
+  readonly #system: string;
   results: CheckResult[] = [];
-  verdict: RunVerdict | undefined;
+  unhandled = 0;
 
-  readonly #deviations: readonly Deviation[];
-
-  constructor(options: { root?: string; deviations?: readonly Deviation[] } = {}) {
-    this.#root = options.root ?? process.cwd();
-    this.#deviations = options.deviations ?? [];
+  constructor(options: { root: string; system: string }) {
+    this.#root = options.root;
+    this.#system = options.system;
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<SerializedError>) {
-    ({ results: this.results, verdict: this.verdict } = judge(collectResults(modules, this.#root), this.#deviations));
-    if (errors.length > 0) process.stdout.write(`\n${errors.length} unhandled error(s) during the run\n`);
-    process.stdout.write(`${formatSummary(this.results, this.verdict)}\n`);
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
+    this.results = collectResults(modules, this.#root, this.#system);
+    this.unhandled = errors.length;
   }
 }

@@ -7,6 +7,7 @@ import { judge } from './console.ts';
 import { applyDeviations, readDeviations } from './deviations.ts';
 
 const result = (requirement: string, outcome: CheckResult['outcome']): CheckResult => ({
+  system: 'daint',
   requirement,
   level: 'MUST',
   profile: 'core',

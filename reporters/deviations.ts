@@ -61,7 +61,7 @@ export function applyDeviations(
   return {
     results: results.map((r) => {
       const d = active.get(r.requirement);
-      if (!d || r.outcome !== 'fail') return r;
+      if (!d || (r.outcome !== 'fail' && r.outcome !== 'warn')) return r;
       return {
         ...r,
         outcome: 'deviation',

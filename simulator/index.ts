@@ -76,6 +76,8 @@ export interface Simulator {
   readonly clients: readonly ClientShape[];
   /** The object store's endpoint (path-style) and the credentials that sign for it. */
   readonly s3: { readonly endpoint: string; readonly credentials: S3Credentials };
+  /** The site as it is now (after a reset, the new one): for tests that look inside. */
+  readonly state: SiteState;
 }
 
 /** Mutable state of one simulator; nothing lives at module level, so simulators coexist. */
@@ -229,5 +231,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     issuer,
     clients: shape.clients,
     s3: { endpoint: `${publicUrl}/s3`, credentials: DEFAULT_S3_CREDENTIALS },
+    get state() {
+      return context.state;
+    },
   };
 }

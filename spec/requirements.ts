@@ -27,7 +27,77 @@ export interface Requirement {
   /** `METHOD /path` relative to the generation's base URL, or the token endpoint. */
   readonly operation: string;
   readonly text: string;
+  /** Its checks create, change or remove something on the site (files, jobs, objects, reservations). */
+  readonly writes: boolean;
+  /** Its checks need a second identity (isolation between two users). */
+  readonly needsSecondIdentity: boolean;
 }
+
+// Checks that change nothing on the site: the only ones a `--read-only` run makes. The harness
+// holds every check to this list: a check of a read-only requirement that sends anything but a
+// GET (token requests aside) is a harness error, so the list cannot drift from the suites.
+const readOnly = new Set([
+  'V2-STATUS-SYSTEMS-001',
+  'V2-STATUS-SYSTEMS-002',
+  'V2-STATUS-SYSTEMS-003',
+  'V2-STATUS-NODES-001',
+  'V2-STATUS-PARTITIONS-001',
+  'V2-STATUS-RESERVATIONS-001',
+  'V2-STATUS-USERINFO-001',
+  'V2-STATUS-LIVENESS-001',
+  'V2-STATUS-UNKNOWN-SYSTEM-001',
+  'V2-ERRORS-002',
+  'V2-AUTH-TOKEN-001',
+  'V2-AUTH-TOKEN-002',
+  'V2-AUTH-TOKEN-003',
+  'V2-AUTH-TOKEN-004',
+  'V2-AUTH-TOKEN-005',
+  'V2-AUTH-MISSING-001',
+  'V2-AUTH-MISSING-002',
+  'V2-AUTH-SCHEME-001',
+  'V2-AUTH-GARBAGE-001',
+  'V2-AUTH-SIGNATURE-001',
+  'V2-AUTH-FORGED-001',
+  'V2-AUTH-ALG-NONE-001',
+  'V2-AUTH-EXPIRED-001',
+  'V2-AUTH-ISSUER-001',
+  'V2-COMPUTE-GET-003',
+  'V2-FS-PATH-001',
+  'V2-FS-PATH-002',
+  'V2-FS-PATH-003',
+  'V1-STATUS-SYSTEMS-001',
+  'V1-STATUS-SYSTEMS-002',
+  'V1-STATUS-SERVICES-001',
+  'V1-STATUS-PARAMETERS-001',
+  'V1-AUTH-001',
+  'V1-AUTH-002',
+  'V1-AUTH-003',
+  'V1-MACHINE-001',
+  'V1-MACHINE-002',
+  'V1-UTIL-WHOAMI-001',
+  'V1-UTIL-INPUT-001',
+  'V1-COMPUTE-PARTITIONS-001',
+  'V1-TASKS-002',
+]);
+
+// Checks that act as a second user: without a second identity they are skipped, with that reason.
+// The harness holds checks to this list as to the one above.
+const secondIdentity = new Set([
+  'V1-COMPUTE-CANCEL-002',
+  'V1-TASKS-002',
+  'V1-TASKS-003',
+  'V1-UTIL-PERM-001',
+  'V2-FS-CHOWN-001',
+  'V2-TRANSFER-DOWNLOAD-002',
+  'V2-COMPUTE-LIST-002',
+  'V2-COMPUTE-CANCEL-002',
+  'V2-FS-ISOLATION-001',
+  'V2-FS-ISOLATION-002',
+  'V2-FS-ISOLATION-003',
+  'V2-FS-ISOLATION-004',
+  'V2-FS-ISOLATION-005',
+  'V2-TRANSFER-ISOLATION-001',
+]);
 
 const r = (id: string, level: Level, profile: Profile, operation: string, text: string): Requirement => ({
   id,
@@ -35,6 +105,8 @@ const r = (id: string, level: Level, profile: Profile, operation: string, text: 
   profile,
   operation,
   text,
+  writes: !readOnly.has(id),
+  needsSecondIdentity: secondIdentity.has(id),
 });
 
 export const requirements: readonly Requirement[] = [

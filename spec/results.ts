@@ -14,8 +14,12 @@ export interface RecordedExchange {
   readonly durationMs: number;
 }
 
-/** `deviation`: a failure the site declared (with a reason) in its deviations file. */
-export const outcomes = ['pass', 'fail', 'skip', 'error', 'deviation'] as const;
+/**
+ * `fail`: a MUST broken; `warn`: a SHOULD broken; `skip`: not applicable, with the evidence;
+ * `error`: the harness or the infrastructure failed (never counted against the site);
+ * `deviation`: a failure the site declared (with a reason) in its deviations file.
+ */
+export const outcomes = ['pass', 'fail', 'warn', 'skip', 'error', 'deviation'] as const;
 export type Outcome = (typeof outcomes)[number];
 
 declare module '@vitest/runner' {
@@ -24,5 +28,9 @@ declare module '@vitest/runner' {
     /** `error` when the harness or the infrastructure failed rather than the site. */
     outcome?: 'error';
     exchanges?: RecordedExchange[];
+    /** Time the API took to answer this check's requests, waits aside (ms). */
+    apiMs?: number;
+    /** Time this check waited for jobs or tasks to reach a state (ms). */
+    waitMs?: number;
   }
 }

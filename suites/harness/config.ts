@@ -16,8 +16,37 @@ export interface InjectedFault {
   readonly times?: number;
 }
 
+/** Job settings a site requires of every job (from its site profile). */
+export interface JobDefaults {
+  readonly account?: string | undefined;
+  readonly partition?: string | undefined;
+  readonly reservation?: string | undefined;
+  /** Slurm time string, e.g. `00:10:00`. */
+  readonly timeLimit?: string | undefined;
+}
+
+/** How one run goes, whatever it is pointed at. */
+export interface RunSettings {
+  /** Everything the run makes is under `f7t-conformance-<runId>`; a random id when absent. */
+  readonly runId?: string | undefined;
+  /** A file the test workers append what they create to, one JSON line each, for the cleanup. */
+  readonly ledger?: string | undefined;
+  /** Run only the checks that change nothing on the site. */
+  readonly readOnly?: boolean | undefined;
+  readonly jobDefaults?: JobDefaults | undefined;
+  /** Where run directories go instead of the user's home; `{username}` is replaced. */
+  readonly scratch?: string | undefined;
+  /** `none`: the site offers no staged (S3) transfers, so transfer checks are not applicable. */
+  readonly transfer?: 's3' | 'none' | undefined;
+  /** Partitions the site profile says the system has: the partitions check expects them listed. */
+  readonly partitions?: readonly string[] | undefined;
+}
+
 export interface EmbeddedTargetConfig {
   readonly kind: 'embedded';
+  readonly run?: RunSettings | undefined;
+  /** The system to check; the site's first when absent. */
+  readonly system?: string | undefined;
   readonly seed?: number;
   /** Faults the embedded simulator starts with: to prove that checks fail against a broken site. */
   readonly faults?: readonly InjectedFault[];
@@ -25,6 +54,7 @@ export interface EmbeddedTargetConfig {
 
 export interface RemoteTargetConfig {
   readonly kind: 'remote';
+  readonly run?: RunSettings | undefined;
   /** The v2 base URL, e.g. https://api.example.org/v2 or http://127.0.0.1:8000/v2. */
   readonly baseUrl: string;
   /** The v1 base URL (the gateway), when the site also runs FirecREST v1. */

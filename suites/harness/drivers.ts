@@ -37,7 +37,7 @@ export async function usernameOf(identity: Identity, ask: () => Promise<string |
 
 export const v2Driver: Driver = {
   generation: 'v2',
-  baseUrl: (target) => target.baseUrl,
+  baseUrl: (target) => target.baseUrl || { missing: "the site's v2 base URL is not given" },
   async discover(client, target) {
     const systems = await client.get<{ systems?: System[] }>('/status/systems');
     if (systems.status !== 200 || !Array.isArray(systems.body.systems)) {

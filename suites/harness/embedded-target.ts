@@ -23,7 +23,7 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
     fetch: fetcher,
     primary: identity('primary', alice),
     second: identity('second', bob),
-    system: undefined,
+    system: config.system,
     control: {
       // Between two polls the site's background work (streams of a data-mover job) gets its turn,
       // as it would while wall time passes.
@@ -40,6 +40,7 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
     },
     jobBudgetS: 3600,
     expiredToken: undefined,
+    run: config.run ?? {},
     close: async () => {},
   };
 }

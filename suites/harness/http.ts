@@ -51,6 +51,12 @@ export interface ClientOptions {
   readonly baseUrl?: string;
   /** Headers sent with every request (v1's X-Machine-Name). */
   readonly headers?: Record<string, string>;
+  /** Sees every request before it is sent (path relative to the base URL); may refuse it by throwing. */
+  readonly guard?: (method: string, path: string) => void;
+  /** May rewrite a request's options before it is sent (the site's job settings). */
+  readonly prepare?: (method: string, path: string, options: RequestOptions) => Promise<RequestOptions>;
+  /** Sees every answer (path relative to the base URL, parsed body). */
+  readonly observe?: (method: string, path: string, status: number, body: unknown) => void;
 }
 
 /** An HTTP client for one identity; every answer is validated against our spec and recorded. */
@@ -62,7 +68,9 @@ export function createClient(
   clientOptions: ClientOptions = {},
 ): Client {
   const baseUrl = clientOptions.baseUrl ?? target.baseUrl;
-  const request = async <T>(method: string, path: string, options: RequestOptions = {}): Promise<Exchange<T>> => {
+  const request = async <T>(method: string, path: string, given: RequestOptions = {}): Promise<Exchange<T>> => {
+    clientOptions.guard?.(method, path);
+    const options = clientOptions.prepare ? await clientOptions.prepare(method, path, given) : given;
     const url = new URL(`${baseUrl}${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...clientOptions.headers, ...options.headers };
@@ -120,6 +128,7 @@ export function createClient(
       diagnostics,
       durationMs,
     });
+    clientOptions.observe?.(method, relative, response.status, parsed);
     return {
       method,
       path: relative,

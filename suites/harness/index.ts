@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject, test, type TestContext } from 'vitest';
 import { loadSpec } from '../../spec/load.ts';
+import { findRequirement } from '../../spec/requirements.ts';
 import type { Job } from '../../spec/types.ts';
 import { createValidator, type Validator } from '../../spec/validate.ts';
 import type { RecordedExchange, TargetConfig } from './config.ts';
 import { usernameOf, v1Driver, v2Driver, type Driver } from './drivers.ts';
 import { HarnessError } from './errors.ts';
 import { expectResponse } from './expect.ts';
-import { createClient, type Client } from './http.ts';
+import { createClient, type Client, type ClientOptions, type RequestOptions } from './http.ts';
+import { madeBy, record } from './ledger.ts';
 import { createRemoteTarget, type Identity, type Target } from './target.ts';
 import { waitFor } from './wait.ts';
 
@@ -77,6 +79,58 @@ async function createTarget(config: TargetConfig): Promise<Target> {
 const drivers = { v1: v1Driver, v2: v2Driver } as const;
 const TASK_BUDGET_S = 30;
 
+/** The check running now in this file (checks of one file run one after another). */
+interface Running {
+  readonly requirement: string;
+  readonly writes: boolean;
+  readonly needsSecondIdentity: boolean;
+  waitMs: number;
+  /** API time spent polling inside waits (counted as waiting, not as API latency). */
+  waitApiMs: number;
+}
+
+/** Adds the site's job settings (from its site profile) to a job the suites submit. */
+async function withJobDefaults(
+  target: Target,
+  generation: 'v1' | 'v2',
+  method: string,
+  path: string,
+  options: RequestOptions,
+): Promise<RequestOptions> {
+  const defaults = target.run.jobDefaults;
+  if (!defaults || method !== 'POST') return options;
+  if (generation === 'v2' && /^\/compute\/[^/]+\/jobs$/.test(path)) {
+    const body = options.json as { job?: Record<string, unknown> } | undefined;
+    if (!body?.job || typeof body.job !== 'object') return options;
+    const job = { ...body.job };
+    for (const key of ['account', 'partition', 'reservation'] as const) job[key] ??= defaults[key];
+    const script = typeof job.script === 'string' ? job.script : undefined;
+    if (defaults.timeLimit && script !== undefined && !/--time[= ]/.test(script)) {
+      job.script = script.replace(/^(#!.*\n)?/, `$1#SBATCH --time=${defaults.timeLimit}\n`);
+    }
+    return { ...options, json: { ...body, job } };
+  }
+  if (generation === 'v1' && path === '/compute/jobs/upload' && options.form) {
+    const file = options.form.get('file');
+    if (!(file instanceof Blob)) return options;
+    const lines = Object.entries({
+      account: defaults.account,
+      partition: defaults.partition,
+      reservation: defaults.reservation,
+      time: defaults.timeLimit,
+    })
+      .filter(([, v]) => v)
+      .map(([k, v]) => `#SBATCH --${k}=${v}\n`)
+      .join('');
+    const script = (await file.text()).replace(/^(#!.*\n)?/, `$1${lines}`);
+    const form = new FormData();
+    for (const [k, v] of options.form.entries()) if (k !== 'file') form.append(k, v);
+    form.append('file', new Blob([script]), file instanceof File ? file.name : 'script.sh');
+    return { ...options, form };
+  }
+  return options;
+}
+
 export interface HarnessOptions {
   readonly generation?: keyof typeof drivers;
 }
@@ -88,12 +142,37 @@ export interface HarnessOptions {
 export function useHarness(options: HarnessOptions = {}) {
   const driver: Driver = drivers[options.generation ?? 'v2'];
   let discovered: Promise<Discovered | { readonly missing: string; readonly target: Target }> | undefined;
-  const runId = randomUUID().slice(0, 8);
+  // Every file's run directory starts with the run's prefix, so that a scan finds what is left.
+  const fileTag = randomUUID().slice(0, 4);
+  let running: Running | undefined;
   /** Run directories made, by identity, to remove at the end. */
   const made = new Map<Identity, string>();
   /** Other paths the site made for this run, by identity. */
   const leftovers = new Map<Identity, Set<string>>();
   const jobDirs = new Map<Identity, Promise<string>>();
+
+  /** Client options for an identity: the generation's headers, the read-only guard, the ledger. */
+  const optionsFor = (target: Target, baseUrl: string, system: string, label: Identity['label']): ClientOptions => ({
+    ...driver.clientOptions(baseUrl, system),
+    guard: (method, path) => {
+      if (method !== 'GET' && running && !running.writes)
+        throw new HarnessError(
+          `${running.requirement} is catalogued as read-only, but its check sent [${method}] ${path}: mark it as writing`,
+        );
+    },
+    prepare: (method, path, options) => withJobDefaults(target, driver.generation, method, path, options),
+    observe: (method, path, status, body) => {
+      if (status >= 200 && status < 300)
+        record(
+          target.run.ledger,
+          madeBy({ generation: driver.generation, system, identity: label }, method, path, body),
+        );
+    },
+  });
+  const runBase = (d: Discovered, username: string) =>
+    d.target.run.scratch ? d.target.run.scratch.replaceAll('{username}', username) : `${d.homeBase}/${username}`;
+  const runDirName = (target: Target) =>
+    `f7t-conformance-${target.run.runId ? `${target.run.runId}-${fileTag}` : fileTag}`;
 
   const ready = () => {
     discovered ??= (async () => {
@@ -101,9 +180,9 @@ export function useHarness(options: HarnessOptions = {}) {
       const baseUrl = driver.baseUrl(target);
       if (typeof baseUrl !== 'string') return { missing: baseUrl.missing, target };
       const validator = createValidator(spec);
-      const probe = createClient(target, validator, target.primary, [], driver.clientOptions(baseUrl, ''));
+      const probe = createClient(target, validator, target.primary, [], optionsFor(target, baseUrl, '', 'primary'));
       const { system, homeBase } = await driver.discover(probe, target);
-      const asker = createClient(target, validator, target.primary, [], driver.clientOptions(baseUrl, system));
+      const asker = createClient(target, validator, target.primary, [], optionsFor(target, baseUrl, system, 'primary'));
       const username = await usernameOf(target.primary, () => driver.whoami(asker, system));
       return { target, validator, baseUrl, system, username, workdir: `${homeBase}/${username}`, homeBase };
     })();
@@ -118,7 +197,13 @@ export function useHarness(options: HarnessOptions = {}) {
     if ('missing' in d) return d.target.close();
     const identities = new Set([...made.keys(), ...leftovers.keys()]);
     for (const identity of identities) {
-      const client = createClient(d.target, d.validator, identity, [], driver.clientOptions(d.baseUrl, d.system));
+      const client = createClient(
+        d.target,
+        d.validator,
+        identity,
+        [],
+        optionsFor(d.target, d.baseUrl, d.system, identity.label),
+      );
       const paths = [...(leftovers.get(identity) ?? []), ...(made.has(identity) ? [made.get(identity) ?? ''] : [])];
       for (const path of paths) await driver.rm(client, d.system, path).catch(() => undefined);
     }
@@ -127,15 +212,19 @@ export function useHarness(options: HarnessOptions = {}) {
 
   const contextFor = (d: Discovered, ctx: TestContext, log: RecordedExchange[]): CheckContext => {
     const client = (identity: Identity) =>
-      createClient(d.target, d.validator, identity, log, driver.clientOptions(d.baseUrl, d.system));
+      createClient(d.target, d.validator, identity, log, optionsFor(d.target, d.baseUrl, d.system, identity.label));
     const skip = (reason: string): never => {
       ctx.skip(reason);
       throw new Error('unreachable');
     };
-    const identityOf = (as: 'primary' | 'second') =>
-      as === 'primary'
-        ? d.target.primary
-        : (d.target.second ?? skip('needs a second identity (--second-client-id and --second-client-secret)'));
+    const identityOf = (as: 'primary' | 'second') => {
+      if (as === 'primary') return d.target.primary;
+      if (running && !running.needsSecondIdentity)
+        throw new HarnessError(
+          `${running.requirement} acts as a second user, but the catalogue does not say it needs a second identity`,
+        );
+      return d.target.second ?? skip('needs a second identity (--second-client-id and --second-client-secret)');
+    };
     const api = client(d.target.primary);
     const secondUser = async () => {
       const identity = identityOf('second');
@@ -145,8 +234,8 @@ export function useHarness(options: HarnessOptions = {}) {
     };
     const scratch = async (name: string, as: 'primary' | 'second' = 'primary') => {
       const identity = identityOf(as);
-      const who = as === 'primary' ? { client: api, workdir: d.workdir } : await secondUser();
-      const runDir = `${who.workdir}/f7t-conformance-${runId}`;
+      const who = as === 'primary' ? { client: api, username: d.username } : await secondUser();
+      const runDir = `${runBase(d, who.username)}/${runDirName(d.target)}`;
       made.set(identity, runDir);
       const path = `${runDir}/${name}`;
       const answer = await driver.mkdir(who.client, d.system, path);
@@ -165,8 +254,30 @@ export function useHarness(options: HarnessOptions = {}) {
       }
       return dir;
     };
+    /** Times a wait: its wall time is queue wait, and so is the API time of its polls. */
+    const timed = async <T>(wait: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const before = log.length;
+      try {
+        return await wait();
+      } finally {
+        if (running) {
+          running.waitMs += performance.now() - started;
+          running.waitApiMs += log.slice(before).reduce((sum, e) => sum + e.durationMs, 0);
+        }
+      }
+    };
+    // Requests a check sends past the API (presigned URLs, the token endpoint) meet the same guard.
+    const guardedFetch: Target['fetch'] = (input, init) => {
+      const method = (init?.method ?? 'GET').toUpperCase();
+      if (method !== 'GET' && input !== d.target.tokenUrl && running && !running.writes)
+        throw new HarnessError(
+          `${running.requirement} is catalogued as read-only, but its check sent [${method}] ${input.split('?')[0]}`,
+        );
+      return d.target.fetch(input, init);
+    };
     return {
-      target: d.target,
+      target: { ...d.target, fetch: guardedFetch },
       api,
       second: () => client(identityOf('second')),
       secondUser,
@@ -191,26 +302,30 @@ export function useHarness(options: HarnessOptions = {}) {
         return String(submitted.body.jobId);
       },
       waitForJob: (c, jobId, until, what) =>
-        waitFor(d.target, `job ${jobId} to ${what}`, async () => {
-          const answer = await c.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
-          if (answer.status === 404) return undefined; // not visible yet: clients retry too
-          expectResponse(answer, 200);
-          const job = answer.body.jobs?.[0];
-          return job && until(job) ? job : undefined;
-        }),
+        timed(() =>
+          waitFor(d.target, `job ${jobId} to ${what}`, async () => {
+            const answer = await c.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
+            if (answer.status === 404) return undefined; // not visible yet: clients retry too
+            expectResponse(answer, 200);
+            const job = answer.body.jobs?.[0];
+            return job && until(job) ? job : undefined;
+          }),
+        ),
       async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status), budgetS = TASK_BUDGET_S) {
         let last: V1Task | undefined;
         try {
-          return await waitFor(
-            d.target,
-            `task ${taskId} to finish`,
-            async () => {
-              const answer = await c.get<{ task?: V1Task }>(`/tasks/${taskId}`);
-              expectResponse(answer, 200);
-              last = answer.body.task;
-              return last && until(last) ? last : undefined;
-            },
-            budgetS,
+          return await timed(() =>
+            waitFor(
+              d.target,
+              `task ${taskId} to finish`,
+              async () => {
+                const answer = await c.get<{ task?: V1Task }>(`/tasks/${taskId}`);
+                expectResponse(answer, 200);
+                last = answer.body.task;
+                return last && until(last) ? last : undefined;
+              },
+              budgetS,
+            ),
           );
         } catch (error) {
           if (!(error instanceof HarnessError)) throw error;
@@ -224,20 +339,38 @@ export function useHarness(options: HarnessOptions = {}) {
   };
 
   const check = (id: string, title: string, fn: (t: CheckContext) => Promise<void>) => {
+    const requirement = findRequirement(id);
     test(`${id} ${title}`, async (ctx) => {
       ctx.task.meta.requirement = id;
       const log: RecordedExchange[] = [];
+      const current: Running = {
+        requirement: id,
+        writes: requirement?.writes ?? true,
+        needsSecondIdentity: requirement?.needsSecondIdentity ?? false,
+        waitMs: 0,
+        waitApiMs: 0,
+      };
       try {
         const d = await ready();
         if ('missing' in d) {
           ctx.skip(d.missing);
           return;
         }
+        if (d.target.run.readOnly && current.writes)
+          ctx.skip('--read-only: this check would create, change or remove something on the site');
+        const profile = requirement?.profile;
+        if ((profile === 'transfer' || profile === 'workflow') && d.target.run.transfer === 'none')
+          ctx.skip('the site profile says the site has no staged transfers (transfer.method: none)');
+        running = current;
         await fn(contextFor(d, ctx, log));
       } catch (error) {
         if (error instanceof HarnessError) ctx.task.meta.outcome = 'error';
         throw error;
       } finally {
+        running = undefined;
+        const api = log.reduce((sum, e) => sum + e.durationMs, 0);
+        ctx.task.meta.apiMs = Math.round(api - current.waitApiMs);
+        ctx.task.meta.waitMs = Math.round(current.waitMs);
         ctx.task.meta.exchanges = log.slice(-8);
       }
     });

@@ -2,8 +2,14 @@ const SECRET_HEADERS = new Set(['authorization', 'auth-token', 'cookie', 'set-co
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 const SECRET_FIELDS = /("?(?:access_token|client_secret|refresh_token|id_token)"?\s*[:=]\s*"?)[^"&\s,}]+/g;
 
+// A presigned URL's signature grants access until it expires: the reports keep the URL, not that.
+const URL_SIGNATURE = /((?:X-Amz-Signature|Signature|X-Amz-Security-Token)=)[^&"\s<]+/g;
+
 export function redactText(text: string): string {
-  return text.replace(JWT, '<redacted-jwt>').replace(SECRET_FIELDS, '$1<redacted>');
+  return text
+    .replace(JWT, '<redacted-jwt>')
+    .replace(SECRET_FIELDS, '$1<redacted>')
+    .replace(URL_SIGNATURE, '$1<redacted>');
 }
 
 export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { ClientCredentials, RemoteTargetConfig, TargetConfig } from './config.ts';
+import type { ClientCredentials, RemoteTargetConfig, RunSettings, TargetConfig } from './config.ts';
 import { HarnessError } from './errors.ts';
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -31,6 +31,8 @@ export interface Target {
   readonly jobBudgetS: number;
   /** A saved token of the site's issuer that has expired, when the operator gave one. */
   readonly expiredToken: string | undefined;
+  /** How this run goes: its id, ledger, read-only mode and the site's job settings. */
+  readonly run: RunSettings;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export function createRemoteTarget(config: RemoteTargetConfig): Target {
       : undefined,
     jobBudgetS: config.jobBudgetS ?? 180,
     expiredToken: config.expiredToken,
+    run: config.run ?? {},
     close: async () => {},
   };
 }

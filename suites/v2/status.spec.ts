@@ -47,6 +47,9 @@ check('V2-STATUS-PARTITIONS-001', 'lists the partitions of a system', async (t) 
   expectThat(answer, answer.body.partitions.length > 0, 'no partitions listed');
   const names = answer.body.partitions.map((p) => p.name);
   expectThat(answer, new Set(names).size === names.length, `partition names repeat: ${names.join(', ')}`);
+  // The site profile names the partitions users are told about: each must be listed.
+  const missing = (t.target.run.partitions ?? []).filter((p) => !names.includes(p));
+  expectThat(answer, missing.length === 0, `partitions of the site profile not listed: ${missing.join(', ')}`);
 });
 
 check('V2-STATUS-RESERVATIONS-001', 'lists the reservations of a system', async (t) => {

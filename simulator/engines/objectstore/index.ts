@@ -68,6 +68,8 @@ export interface ObjectStore {
   listParts(bucket: string, key: string, uploadId: string): { number: number; size: number; etag: string }[];
   complete(bucket: string, key: string, uploadId: string, parts: { number: number; etag: string }[]): StoredObject;
   abort(bucket: string, key: string, uploadId: string): void;
+  /** Multipart uploads begun and neither completed nor aborted. */
+  pendingUploads(bucket: string): { key: string; uploadId: string }[];
   /** Resolves when an object is stored under the key (at once if it is there). */
   whenStored(bucket: string, key: string): Promise<StoredObject>;
 }
@@ -209,6 +211,9 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
       const etag = `"${digest.toString('hex')}"`;
       upload.parts.set(number, { chunks, size: chunks.reduce((n, c) => n + c.length, 0), etag, md5: digest });
       return etag;
+    },
+    pendingUploads(name) {
+      return [...bucketOf(name).uploads.entries()].map(([uploadId, u]) => ({ key: u.key, uploadId }));
     },
     listParts(name, key, id) {
       const upload = uploadOf(bucketOf(name), key, id);

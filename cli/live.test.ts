@@ -1,0 +1,234 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../simulator/engines/fs/index.ts';
+import { startServer, type RunningSimulator } from './serve.ts';
+import { shapeFromProfile } from './site-shape.ts';
+import { readSiteProfile } from './site-profile.ts';
+
+// A live run (no control plane) against `serve` on a port: afterwards, also after Ctrl-C, the
+// site holds nothing the run made. The test looks inside the simulator to be sure.
+
+const bin = fileURLToPath(new URL('../bin/f7t-conformance.ts', import.meta.url));
+
+function profileText(origin: string): string {
+  return [
+    'name: live-test',
+    'firecrest:',
+    `  v2: ${origin}/v2`,
+    `  v1: ${origin}/v1`,
+    'auth:',
+    `  tokenUrl: ${origin}/auth/token`,
+    'identities:',
+    '  - { clientId: alice-client, clientSecret: alice-secret, username: alice }',
+    '  - { clientId: bob-client, clientSecret: bob-secret, username: bob }',
+    'systems:',
+    '  - { name: daint, partitions: [normal, debug] }',
+    'scratch: /scratch/{username}',
+    'jobs: { partition: normal, budget: 120 }',
+    'transfer:',
+    '  s3:',
+    `    endpoint: ${origin}/s3`,
+    '    accessKeyId: f7t-sim-access-key',
+    '    secretAccessKey: f7t-sim-secret-key',
+    '',
+  ].join('\n');
+}
+
+/** Everything on the site a run could leave behind: paths, active jobs, objects and open uploads. */
+function inventory(running: RunningSimulator) {
+  const { state } = running.simulator;
+  const paths: string[] = [];
+  const walk = (system: string, path: string) => {
+    const fs = state.filesystem(system);
+    for (const entry of fs.list(ROOT, path)) {
+      const full = `${path === '/' ? '' : path}/${entry.name}`;
+      paths.push(`${system}:${full}`);
+      if (entry.stat.type === 'directory') walk(system, full);
+    }
+  };
+  const systems = ['daint'];
+  for (const system of systems) walk(system, '/');
+  state.scheduler.sync();
+  const active: string[] = [];
+  for (const system of systems) {
+    const alice = state.user('alice');
+    if (!alice) throw new Error('no alice');
+    for (const job of state.scheduler.list(system, alice, { allUsers: true }))
+      if (job.state === 'PENDING' || job.state === 'RUNNING') active.push(`${system}:${job.id} ${job.name}`);
+  }
+  const objects: string[] = [];
+  for (const bucket of state.objects.buckets()) {
+    for (const o of state.objects.list(bucket.name, { maxKeys: 1000 }).contents)
+      objects.push(`${bucket.name}/${o.key}`);
+    for (const u of state.objects.pendingUploads(bucket.name)) objects.push(`${bucket.name}/${u.key} (upload)`);
+  }
+  return { paths, active, objects };
+}
+
+function check(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'check', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('a live run against serve', () => {
+  let running: RunningSimulator;
+  let dir: string;
+  let site: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'f7t-live-'));
+    // The profile names the port, so the simulator is shaped from a first draft and told its URL.
+    writeFileSync(join(dir, 'draft.yaml'), profileText('http://127.0.0.1:1'));
+    running = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      seed: undefined,
+      clients: [],
+      publicUrl: undefined,
+      // Jobs and transfers run 60 times faster than the wall: a live run still waits for them.
+      clock: { mode: 'scaled', scale: 60 },
+      controlPlane: false,
+      privateJobs: false,
+      site: shapeFromProfile(readSiteProfile(join(dir, 'draft.yaml'))),
+    });
+    site = join(dir, 'site.yaml');
+    writeFileSync(site, profileText(running.url));
+  });
+  afterAll(async () => {
+    await running.close();
+  });
+
+  test('leaves no file, job or object of its own, and says so', async () => {
+    const before = inventory(running);
+    const out = join(dir, 'full');
+    const result = await check([
+      '--site',
+      site,
+      '--out',
+      out,
+      '--report',
+      'console,json',
+      '--filter',
+      'V2-TRANSFER-UPLOAD-001|V2-TRANSFER-DOWNLOAD-001|V2-COMPUTE-CANCEL-001|V2-FS-MKDIR|V1-STORAGE-EXT-001|V1-COMPUTE-SUBMIT-001',
+    ]);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: /);
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      results: { outcome: string }[];
+      cleanup: { done: string[]; leftovers: unknown[] };
+    };
+    expect(report.results.length).toBeGreaterThan(5);
+    expect(report.results.filter((r) => r.outcome !== 'pass')).toEqual([]);
+    // The suites remove their own directories; staged objects only the cleanup can delete.
+    expect(report.cleanup.done.some((line) => line.startsWith('deleted the staged object'))).toBe(true);
+    expect(report.cleanup.leftovers).toEqual([]);
+    expect(result.stdout).toMatch(/nothing of the run is left on the site/);
+    const after = inventory(running);
+    expect(after.paths.filter((p) => !before.paths.includes(p))).toEqual([]);
+    expect(after.active).toEqual([]);
+    expect(after.objects.filter((o) => !before.objects.includes(o))).toEqual([]);
+  }, 240_000);
+
+  test('interrupted with SIGINT mid-run, it cancels, removes and exits 130', async () => {
+    const before = inventory(running);
+    const out = join(dir, 'interrupted');
+    let sent = false;
+    const result = await check(
+      [
+        '--site',
+        site,
+        '--out',
+        out,
+        '--report',
+        'console,json',
+        '--filter',
+        'V2-COMPUTE|V2-TRANSFER|V2-WORKFLOW|V2-FS-UPLOAD',
+      ],
+      (stderr, child) => {
+        // Interrupt once the run has made jobs, files and staged objects and is still going.
+        const ledger = existsSync(out) ? readdirSync(out).find((f) => f.startsWith('ledger-')) : undefined;
+        const made = ledger ? readFileSync(join(out, ledger), 'utf8') : '';
+        if (!sent && made.includes('"kind":"object"') && /\d+\/\d+ checks/.test(stderr)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(result.code, result.stdout + result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/interrupted: stopping the checks, then cleaning up/);
+    expect(existsSync(join(out, 'results.json')), result.stdout + result.stderr).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      verdict: string;
+      problems: string[];
+      cleanup: { leftovers: unknown[] };
+    };
+    expect(report.verdict).not.toBe('PASS');
+    expect(report.problems.join(' ')).toMatch(/interrupted/);
+    expect(report.cleanup.leftovers).toEqual([]);
+    const after = inventory(running);
+    expect(after.paths.filter((p) => !before.paths.includes(p))).toEqual([]);
+    expect(after.active).toEqual([]);
+    expect(after.objects.filter((o) => !before.objects.includes(o))).toEqual([]);
+  }, 240_000);
+});
+
+test('plan asks the site only GETs and token requests, and prints the matrix', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'f7t-plan-'));
+  const running = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    seed: undefined,
+    clients: [],
+    publicUrl: undefined,
+    clock: { mode: 'manual' },
+    controlPlane: true,
+    privateJobs: false,
+  });
+  try {
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      profileText(running.url).replace('identities:', 'expiredToken: ${F7T_NO_SUCH_VAR:-}\nidentities:'),
+    );
+    const before = running.simulator.control.journal().length;
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'plan', '--site', site, '--read-only'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^compute\s+run \d+ \/ skip \d+/m);
+    expect(result.stdout).toMatch(/--read-only: the check would change something on the site: \d+/);
+    expect(result.stdout).toMatch(/needs an expired token of the site \(expiredToken\)/);
+    const asked = running.simulator.control.journal().slice(before);
+    expect(asked.length).toBeGreaterThan(2);
+    const writing = asked.filter((e) => e.method !== 'GET' && !(e.method === 'POST' && e.path === '/auth/token'));
+    expect(writing).toEqual([]);
+  } finally {
+    await running.close();
+  }
+}, 60_000);

@@ -1,0 +1,149 @@
+import { profiles, requirements, type Profile, type Requirement } from '../spec/requirements.ts';
+import { describe, requestToken } from '../suites/harness/target.ts';
+import type { SiteProfile } from './site-profile.ts';
+
+// `plan --site`: what a run would check, on which systems, and what it would skip and why. It
+// asks the site only what a reader may: a token per identity and GETs of the systems lists.
+
+export interface PlanOptions {
+  readonly readOnly?: boolean;
+}
+
+interface Cell {
+  run: number;
+  skipped: Map<string, string[]>;
+}
+
+const v1Profile = (p: Profile) => p.startsWith('v1-');
+
+/** Why a requirement's checks would be skipped on this site, or undefined when they would run. */
+function skipReason(
+  req: Requirement,
+  site: SiteProfile,
+  systemListed: { readonly v1: boolean | undefined; readonly v2: boolean | undefined },
+  options: PlanOptions,
+): string | undefined {
+  const v1 = v1Profile(req.profile);
+  if (v1 && !site.firecrest.v1) return 'the site profile gives no v1 URL (firecrest.v1)';
+  if (!v1 && !site.firecrest.v2) return 'the site profile gives no v2 URL (firecrest.v2)';
+  const listed = v1 ? systemListed.v1 : systemListed.v2;
+  if (listed === false) return `the site does not list this system (${v1 ? 'v1' : 'v2'} GET /status/systems)`;
+  if (options.readOnly && req.writes) return '--read-only: the check would change something on the site';
+  if (req.needsSecondIdentity && site.identities.length < 2) return 'needs a second identity (identities[1])';
+  if ((req.profile === 'transfer' || req.profile === 'workflow') && site.transfer?.method === 'none')
+    return 'the site profile says the site has no staged transfers (transfer.method: none)';
+  if (req.id === 'V2-AUTH-EXPIRED-001' && !site.expiredToken && !site.controlPlane)
+    return 'needs an expired token of the site (expiredToken)';
+  return undefined;
+}
+
+async function systemsOf(url: string | undefined, token: string, v1: boolean): Promise<string[] | string> {
+  if (!url) return [];
+  try {
+    const response = await fetch(`${url.replace(/\/+$/, '')}/status/systems`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.status !== 200) return `GET /status/systems answered ${response.status}`;
+    const body = (await response.json()) as { systems?: { name: string }[]; out?: { system: string }[] };
+    return v1 ? (body.out ?? []).map((s) => s.system) : (body.systems ?? []).map((s) => s.name);
+  } catch (error) {
+    return `GET /status/systems failed: ${describe(error)}`;
+  }
+}
+
+/** Prints the plan; gives the exit code (0, or 2 when the site cannot be asked). */
+export async function printPlan(
+  site: SiteProfile,
+  options: PlanOptions,
+  write: (text: string) => void,
+): Promise<number> {
+  const lines: string[] = [];
+  let token: string;
+  try {
+    const [primary] = site.identities;
+    token = (
+      await requestToken((i, init) => fetch(i, init), site.auth.tokenUrl, primary ?? { clientId: '', clientSecret: '' })
+    ).token;
+    for (const other of site.identities.slice(1))
+      await requestToken((i, init) => fetch(i, init), site.auth.tokenUrl, other);
+  } catch (error) {
+    write(`plan: ${describe(error)}\n`);
+    return 2;
+  }
+  const v2Systems = await systemsOf(site.firecrest.v2, token, false);
+  const v1Systems = await systemsOf(site.firecrest.v1, token, true);
+  for (const [name, found] of [
+    ['v2', v2Systems],
+    ['v1', v1Systems],
+  ] as const) {
+    if (typeof found === 'string') {
+      write(`plan: the site's ${name} API cannot be asked: ${found}\n`);
+      return 2;
+    }
+  }
+  const listedV2 = v2Systems as string[];
+  const listedV1 = v1Systems as string[];
+  lines.push(`Plan for site ${site.name}${options.readOnly ? ' (read-only)' : ''}`);
+  lines.push(
+    `  v2: ${site.firecrest.v2 ?? '(none)'}${site.firecrest.v2 ? ` lists ${listedV2.join(', ') || 'no system'}` : ''}`,
+  );
+  lines.push(
+    `  v1: ${site.firecrest.v1 ?? '(none)'}${site.firecrest.v1 ? ` lists ${listedV1.join(', ') || 'no system'}` : ''}`,
+  );
+  lines.push(`  identities: ${site.identities.map((i) => i.clientId).join(', ')}`);
+  lines.push('');
+
+  const systems = site.systems.map((s) => s.name);
+  const cells = new Map<string, Cell>();
+  const reasons = new Map<string, Set<string>>();
+  for (const system of systems) {
+    const listed = {
+      v2: site.firecrest.v2 ? listedV2.includes(system) : undefined,
+      v1: site.firecrest.v1 ? listedV1.includes(system) : undefined,
+    };
+    for (const req of requirements) {
+      const key = `${req.profile}@${system}`;
+      const cell = cells.get(key) ?? { run: 0, skipped: new Map<string, string[]>() };
+      cells.set(key, cell);
+      const why = skipReason(req, site, listed, options);
+      if (!why) {
+        cell.run++;
+        continue;
+      }
+      cell.skipped.set(why, [...(cell.skipped.get(why) ?? []), req.id]);
+      const ids = reasons.get(why) ?? new Set<string>();
+      ids.add(`${req.id}@${system}`);
+      reasons.set(why, ids);
+    }
+  }
+  const width = Math.max(...profiles.map((p) => p.length), 'profile'.length);
+  const colWidth = Math.max(...systems.map((s) => s.length), 'run 99 / skip 99'.length);
+  lines.push(`${'profile'.padEnd(width)}  ${systems.map((s) => s.padEnd(colWidth)).join('  ')}`);
+  for (const profile of profiles) {
+    const row = systems.map((system) => {
+      const cell = cells.get(`${profile}@${system}`);
+      const skipped = [...(cell?.skipped.values() ?? [])].reduce((n, ids) => n + ids.length, 0);
+      return `run ${cell?.run ?? 0}${skipped ? ` / skip ${skipped}` : ''}`.padEnd(colWidth);
+    });
+    lines.push(`${profile.padEnd(width)}  ${row.join('  ')}`);
+  }
+  const total = [...cells.values()].reduce((n, c) => n + c.run, 0);
+  const skippedTotal = [...cells.values()].reduce(
+    (n, c) => n + [...c.skipped.values()].reduce((m, ids) => m + ids.length, 0),
+    0,
+  );
+  lines.push('');
+  lines.push(`${total} checks would run, ${skippedTotal} would be skipped.`);
+  if (reasons.size > 0) {
+    lines.push('Skipped, and why:');
+    for (const [why, ids] of reasons) {
+      const list = [...ids];
+      lines.push(`  ${why}: ${list.length} (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', ...' : ''})`);
+    }
+  }
+  const skippedIds = new Set([...cells.values()].flatMap((c) => [...c.skipped.values()].flat()));
+  const mustSkipped = requirements.some((r) => r.level === 'MUST' && skippedIds.has(r.id));
+  if (mustSkipped) lines.push('Profiles with a skipped MUST cannot be certified by this run (they end INCOMPLETE).');
+  write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,645 @@
+import { createHash } from 'node:crypto';
+import { profiles as profileOrder } from '../spec/requirements.ts';
+import { outcomes, type Outcome, type RecordedExchange } from '../spec/results.ts';
+import type {
+  CheckRecord,
+  CleanupRecord,
+  Leftover,
+  ProfileVerdictKind,
+  ProfileVerdictRecord,
+  RunReport,
+} from './report.ts';
+
+// The HTML report: one self-contained file a site publishes as the evidence of a run. Everything
+// in it comes from the site's answers or the run's configuration, so every text is escaped, the
+// Content-Security-Policy forbids any network request, and only our own script (by hash) may run.
+
+/** Longest body shown in full; recorded bodies are short already, but a report may come from elsewhere. */
+const MAX_BODY_CHARS = 20_000;
+/** Ids listed in a matrix cell before the rest fold away. */
+const MAX_INLINE_IDS = 6;
+const SLOWEST_SHOWN = 8;
+
+const labels: Record<Outcome, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+  skip: 'SKIP',
+  error: 'ERROR',
+  deviation: 'DEVIATION',
+};
+/** A glyph beside each label, so outcomes differ in shape as well as colour. */
+const glyphs: Record<Outcome, string> = { pass: '✓', fail: '✗', warn: '!', skip: '–', error: '⚠', deviation: '≠' };
+/** What the reader looks at first: the list opens with these. */
+const problemOutcomes: readonly Outcome[] = ['fail', 'error', 'warn', 'deviation'];
+const outcomeRank: Record<Outcome, number> = { fail: 0, error: 1, warn: 2, deviation: 3, skip: 4, pass: 5 };
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'auth-token',
+  'cookie',
+  'set-cookie',
+  'x-amz-security-token',
+  'x-api-key',
+]);
+const REDACTED = /^(?:(?:bearer|basic)\s+)?(?:<redacted[^>]*>|\[(?:redacted|masked)[^\]]*\])$/i;
+const SECRET_KEY = /secret|password|passphrase|private|credential|api[-_]?key|^token$|access[-_]?token|refresh/i;
+/** Capabilities that can sit in a presigned URL: whoever holds them may use them until they expire. */
+const SECRET_QUERY = /(\b(?:X-Amz-Security-Token|X-Amz-Signature|Signature)=)[^&"'\s<>]+/gi;
+const URL_USERINFO = /(\/\/)[^/@\s"'<>]+@/g;
+/** The harness redacts tokens; this catches one that slipped through (a JWT's header starts with `{"`). */
+const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Escaped template: interpolated strings are escaped, `Raw` fragments (already HTML) are kept. */
+class Raw {
+  readonly html: string;
+  constructor(html: string) {
+    this.html = html;
+  }
+}
+type Part = string | number | Raw | readonly Part[] | null | undefined | false;
+function partHtml(part: Part): string {
+  if (part === null || part === undefined || part === false) return '';
+  if (part instanceof Raw) return part.html;
+  if (typeof part === 'string' || typeof part === 'number') return escapeHtml(String(part));
+  return part.map(partHtml).join('');
+}
+function h(strings: TemplateStringsArray, ...parts: Part[]): Raw {
+  return new Raw(strings.reduce((out, s, i) => out + s + (i < parts.length ? partHtml(parts[i]) : ''), ''));
+}
+
+export function maskSecrets(text: string): string {
+  return text.replace(SECRET_QUERY, '$1[masked]').replace(URL_USERINFO, '$1[masked]@').replace(JWT, '[masked-jwt]');
+}
+
+/** A secret header keeps its scheme only, unless the harness already redacted it. */
+export function maskHeader(name: string, value: string): string {
+  if (!SECRET_HEADERS.has(name.toLowerCase()) || REDACTED.test(value.trim())) return maskSecrets(value);
+  const scheme = /^(Bearer|Basic|Digest|AWS4-HMAC-SHA256)\s/i.exec(value.trim())?.[1];
+  return scheme ? `${scheme} [masked]` : '[masked]';
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const s = Math.round(ms / 1000);
+  const [hours, minutes, seconds] = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60];
+  return hours > 0
+    ? `${hours} h ${String(minutes).padStart(2, '0')} min`
+    : `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+function formatTime(iso: string): string {
+  const time = new Date(iso);
+  return Number.isNaN(time.getTime())
+    ? iso
+    : time
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const badge = (o: Outcome) =>
+  h`<span class="b o-${o}"><span aria-hidden="true">${glyphs[o]}</span> ${labels[o]}</span>`;
+const verdictBadge = (v: ProfileVerdictKind) => h`<span class="vb v-${v}">${v}</span>`;
+
+function renderTarget(target: Record<string, unknown>): Raw {
+  const names: Record<string, string> = {
+    kind: 'target',
+    baseUrl: 'v2 base URL',
+    v1BaseUrl: 'v1 base URL',
+    tokenUrl: 'token URL',
+    clientId: 'client id',
+    secondClientId: 'second client id',
+  };
+  const shown = (key: string, value: unknown): string => {
+    if (SECRET_KEY.test(key) && !/url$/i.test(key)) return '[withheld]';
+    if (value === null || value === undefined || value === '') return '—';
+    if (Array.isArray(value) && value.length === 0) return 'none';
+    return maskSecrets(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+  };
+  return h`${Object.entries(target).map(([key, value]) => h`<dt>${names[key] ?? key}</dt><dd><code>${shown(key, value)}</code></dd>`)}`;
+}
+
+function verdictWhy(report: RunReport): string {
+  const failed = report.profiles.flatMap((p) => p.mustFailed);
+  const notRun = report.profiles.filter((p) => p.verdict === 'INCOMPLETE');
+  const parts = [
+    failed.length > 0 && `${plural(new Set(failed).size, 'MUST requirement')} failed`,
+    report.problems.length > 0 && `${plural(report.problems.length, 'problem')} with the run`,
+    notRun.length > 0 && `${plural(notRun.length, 'profile')} incomplete`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (report.verdict === 'PASS') return 'every MUST requirement ran and passed';
+  return parts.join(' · ') || (report.profiles.length === 0 ? 'no MUST requirement was checked' : '');
+}
+
+function renderHeader(report: RunReport): Raw {
+  const tally = outcomes.map((o) => h`<li>${badge(o)} <b>${report.counts[o]}</b></li>`);
+  return h`<header class="top">
+  <div class="title">
+    <p class="kicker">FirecREST conformance report</p>
+    <h1>${report.site ?? 'Unnamed site'}</h1>
+  </div>
+  <div class="verdict v-${report.verdict}" role="status">
+    <span class="label">Verdict</span>
+    <strong>${report.verdict}</strong>
+    <span class="why">${verdictWhy(report)}</span>
+    <ul class="tally" aria-label="checks per outcome">${tally}</ul>
+  </div>
+  <div class="factcols">
+    <dl class="facts" aria-label="run">
+      <dt>tool</dt><dd>${report.tool} ${report.version}</dd>
+      <dt>run id</dt><dd><code>${report.runId}</code></dd>
+      <dt>started</dt><dd>${formatTime(report.timing.startedAt)}</dd>
+      <dt>generated</dt><dd>${formatTime(report.generatedAt)}</dd>
+      <dt>duration</dt><dd>${formatDuration(report.timing.durationMs)}</dd>
+      <dt>mode</dt><dd>${report.readOnly ? h`<b>read-only</b>: nothing created on the site` : h`<b>read-write</b>: creates and removes files and jobs`}</dd>
+      <dt>systems</dt><dd>${report.systems.join(', ') || '—'}</dd>
+    </dl>
+    <dl class="facts" aria-label="target">${renderTarget(report.target)}</dl>
+  </div>
+</header>
+${
+  report.problems.length > 0 &&
+  h`<section class="problems" aria-labelledby="problems-h">
+  <h2 id="problems-h">${plural(report.problems.length, 'problem')} with the run (each fails it)</h2>
+  <ul>${report.problems.map((p) => h`<li>${p}</li>`)}</ul>
+</section>`
+}`;
+}
+
+/** A check and the id of its element, in the order the page lists them. */
+interface Indexed {
+  readonly check: CheckRecord;
+  readonly anchor: string;
+}
+
+/** The anchor of the first (most notable) check of each requirement on each system. */
+type Anchors = ReadonlyMap<string, string>;
+const anchorKey = (requirement: string, system: string) => `${requirement}\u0000${system}`;
+
+function renderIds(kind: string, cls: string, ids: readonly string[], system: string, anchors: Anchors): Raw | null {
+  if (ids.length === 0) return null;
+  const links = ids.map((id, i) => {
+    const anchor = anchors.get(anchorKey(id, system));
+    return h`${i > 0 && ', '}${anchor ? h`<a href="#${anchor}"><code>${id}</code></a>` : h`<code>${id}</code>`}`;
+  });
+  return ids.length > MAX_INLINE_IDS
+    ? h`<details class="ids ${cls}"><summary><span class="k">${kind}</span> ${ids.length}</summary>${links}</details>`
+    : h`<p class="ids ${cls}"><span class="k">${kind}</span> ${links}</p>`;
+}
+
+function renderCell(p: ProfileVerdictRecord | undefined, anchors: Anchors): Raw {
+  if (!p) return h`<td class="cell none">not run</td>`;
+  return h`<td class="cell">
+    <div class="cellhead">${verdictBadge(p.verdict)} <span class="must">${p.mustPassed}/${p.mustTotal} MUST</span></div>
+    ${renderIds('failed', 'c-fail', p.mustFailed, p.system, anchors)}
+    ${renderIds('not run', 'c-skip', p.mustNotRun, p.system, anchors)}
+    ${renderIds('SHOULD warnings', 'c-warn', p.shouldWarnings, p.system, anchors)}
+    ${renderIds('deviations', 'c-deviation', p.deviations, p.system, anchors)}
+  </td>`;
+}
+
+function renderMatrix(report: RunReport, anchors: Anchors): Raw {
+  const systems = [...new Set([...report.systems, ...report.profiles.map((p) => p.system)])];
+  const rows = [...new Set(report.profiles.map((p) => p.profile))].sort(
+    (a, b) => profileOrder.indexOf(a) - profileOrder.indexOf(b),
+  );
+  const body =
+    rows.length === 0
+      ? h`<tr><td colspan="${systems.length + 1}" class="none">No profile ran.</td></tr>`
+      : rows.map(
+          (profile) =>
+            h`<tr data-profile="${profile}"><th scope="row">${profile}</th>${systems.map((s) =>
+              renderCell(
+                report.profiles.find((p) => p.profile === profile && p.system === s),
+                anchors,
+              ),
+            )}</tr>`,
+        );
+  return h`<section id="profiles" aria-labelledby="profiles-h"><h2 id="profiles-h">Verdict per profile</h2>
+<p class="note">A profile passes when every MUST in it ran and passed; it fails when a MUST failed, and is incomplete otherwise.</p>
+<div class="scroll"><table class="matrix"><thead><tr><th scope="col">profile</th>${systems.map((s) => h`<th scope="col">${s}</th>`)}</tr></thead>
+<tbody>${body}</tbody></table></div></section>`;
+}
+
+/** A bar of API time (blue) then queue wait (amber), each a percentage of the bar's width. */
+const stackedBar = (api: string, wait: string, extra: Raw) =>
+  h`<span class="bar"${extra}><span class="api" style="width:${api}%"></span><span class="wait" style="width:${wait}%"></span></span>`;
+
+function renderTiming(report: RunReport, ordered: readonly Indexed[]): Raw {
+  const { durationMs, apiMs, waitMs } = report.timing;
+  const sum = apiMs + waitMs;
+  const share = (ms: number) => (sum > 0 ? ((ms / sum) * 100).toFixed(1) : '0');
+  const slowest = [...ordered].sort((a, b) => b.check.durationMs - a.check.durationMs).slice(0, SLOWEST_SHOWN);
+  const longest = slowest[0]?.check.durationMs ?? 0;
+  const width = (ms: number) => (longest > 0 ? ((ms / longest) * 100).toFixed(1) : '0');
+  const row = ({ check: c, anchor }: Indexed) => {
+    const wait = Math.min(c.waitMs ?? 0, c.durationMs);
+    return h`<tr>
+  <td><a href="#${anchor}"><code>${c.requirement}</code></a> ${c.title}</td><td>${c.system}</td>
+  <td class="num">${formatDuration(c.durationMs)}</td><td class="num">${c.waitMs ? formatDuration(c.waitMs) : '—'}</td>
+  <td class="barcell">${stackedBar(width(c.durationMs - wait), width(wait), h` aria-hidden="true"`)}</td>
+</tr>`;
+  };
+  const overall = stackedBar(
+    share(apiMs),
+    share(waitMs),
+    h` role="img" aria-label="API ${share(apiMs)}%, queue wait ${share(waitMs)}%"`,
+  );
+  return h`<section id="timing" aria-labelledby="timing-h"><h2 id="timing-h">Timing</h2>
+<div class="stats">
+  <div><span class="k">wall time</span><b>${formatDuration(durationMs)}</b></div>
+  <div><span class="k"><i class="key api"></i>API time</span><b>${formatDuration(apiMs)}</b>
+    <span class="sub">${share(apiMs)}%</span></div>
+  <div><span class="k"><i class="key wait"></i>queue wait</span><b>${formatDuration(waitMs)}</b>
+    <span class="sub">${share(waitMs)}%</span></div>
+  <div class="wide"><span class="k">API time vs queue wait</span>${overall}
+    <span class="sub">sums over all checks; checks that ran in parallel overlap, so the sums can exceed the wall time</span></div>
+</div>
+${
+  slowest.length > 0 &&
+  h`<div class="scroll"><table class="slow">
+<caption>Slowest checks (every check's duration and wait is in its row below)</caption>
+<thead><tr><th scope="col">check</th><th scope="col">system</th><th scope="col" class="num">duration</th>
+<th scope="col" class="num">wait</th><th scope="col"><span class="vh">API time and wait</span></th></tr></thead>
+<tbody>${slowest.map(row)}</tbody></table></div>`
+}</section>`;
+}
+
+function renderCleanup(cleanup: CleanupRecord | null): Raw {
+  const section = (body: Raw) =>
+    h`<section id="cleanup" aria-labelledby="cleanup-h"><h2 id="cleanup-h">Cleanup</h2>${body}</section>`;
+  if (!cleanup) return section(h`<p class="note">No cleanup was recorded for this run.</p>`);
+  const { done, leftovers } = cleanup;
+  const row = (l: Leftover) =>
+    h`<tr><td>${l.kind}</td><td><code>${maskSecrets(l.what)}</code></td><td>${l.system ?? '—'}</td><td>${l.note ?? ''}</td></tr>`;
+  const left =
+    leftovers.length === 0
+      ? h`<p class="ok">✓ No leftovers: the scan after cleanup found nothing the run created.</p>`
+      : h`<div class="leftovers" role="alert"><h3>${plural(leftovers.length, 'leftover')} still on the site</h3>
+<div class="scroll"><table><thead><tr><th scope="col">kind</th><th scope="col">what</th>
+<th scope="col">system</th><th scope="col">note</th></tr></thead><tbody>${leftovers.map(row)}</tbody></table></div></div>`;
+  const list =
+    done.length > 0
+      ? h`<ul class="mono">${done.map((d) => h`<li>${maskSecrets(d)}</li>`)}</ul>`
+      : h`<p class="note">Nothing.</p>`;
+  return section(h`${left}
+<details class="done"${done.length <= 10 && h` open`}><summary>Removed or cancelled: ${plural(done.length, 'item')}</summary>
+${list}</details>`);
+}
+
+/** Pretty-prints JSON, shows anything else as text, and cuts very long bodies. */
+export function formatBody(body: string): { text: string; json: boolean; cut: number } {
+  let text = maskSecrets(body);
+  let json = false;
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2);
+      json = true;
+    } catch {
+      // Not JSON after all (or truncated when recorded): shown as it came.
+    }
+  }
+  const cut = Math.max(0, text.length - MAX_BODY_CHARS);
+  return { text: cut > 0 ? text.slice(0, MAX_BODY_CHARS) : text, json, cut };
+}
+
+function renderBody(title: string, body: string | undefined): Raw {
+  if (body === undefined) return h``;
+  if (body === '') return h`<h5>${title}</h5><p class="note">(empty)</p>`;
+  const { text, json, cut } = formatBody(body);
+  return h`<h5>${title}${json && h` <span class="tag">JSON</span>`}</h5><pre class="body">${text}</pre>${
+    cut > 0 &&
+    h`<p class="note">… ${cut.toLocaleString('en')} more characters not shown (of ${(text.length + cut).toLocaleString('en')}).</p>`
+  }`;
+}
+
+function renderHeaders(title: string, headers: Record<string, string>): Raw {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return h`<h5>${title}</h5><p class="note">(none recorded)</p>`;
+  const row = ([name, value]: [string, string]) =>
+    h`<tr><th scope="row">${name}</th><td>${maskHeader(name, value)}</td></tr>`;
+  return h`<h5>${title}</h5><table class="headers"><tbody>${entries.map(row)}</tbody></table>`;
+}
+
+function statusClass(status: number): string {
+  if (status >= 500 || status === 0) return 's5';
+  return status >= 400 ? 's4' : status >= 300 ? 's3' : 's2';
+}
+
+function renderExchange(x: RecordedExchange, n: number): Raw {
+  const diagnostics = x.diagnostics.length > 0;
+  return h`<details class="ex"><summary><span class="n">${n}</span>
+<code class="method">${x.method}</code> <code class="url">${maskSecrets(x.url)}</code>
+<span class="st ${statusClass(x.status)}">${x.status === 0 ? 'no answer' : x.status}</span>
+<span class="muted">${formatDuration(x.durationMs)}</span>
+${diagnostics && h`<span class="diagcount">${plural(x.diagnostics.length, 'diagnostic')}</span>`}</summary>
+${diagnostics && h`<ul class="diag">${x.diagnostics.map((d) => h`<li>${maskSecrets(d)}</li>`)}</ul>`}
+<div class="rr">
+<div>${renderHeaders('Request headers', x.requestHeaders)}${renderBody('Request body', x.requestBody)}</div>
+<div>${renderHeaders('Response headers', x.responseHeaders)}${renderBody('Response body', x.responseBody)}</div>
+</div></details>`;
+}
+
+/** A check; everything but a pass opens by default, its exchanges stay folded. */
+function renderCheck({ check: c, anchor }: Indexed): Raw {
+  const exchanges = c.exchanges ?? [];
+  const evidence =
+    exchanges.length > 0
+      ? h`<div class="exs"><h4>Evidence: ${plural(exchanges.length, 'exchange')}</h4>
+${exchanges.map((x, i) => renderExchange(x, i + 1))}</div>`
+      : h`<p class="note">No exchanges recorded.</p>`;
+  return h`<details class="check o-${c.outcome}" id="${anchor}" data-outcome="${c.outcome}"
+ data-profile="${c.profile ?? ''}" data-system="${c.system}"${c.outcome !== 'pass' && h` open`}>
+<summary>${badge(c.outcome)} <code class="cid" data-text>${c.requirement}</code>
+<span class="ctitle" data-text>${c.title}</span>
+<span class="meta"><span class="lvl l-${c.level ?? 'none'}">${c.level ?? '—'}</span>
+<span>${c.profile ?? '—'}</span> <span>${c.system}</span> <span title="duration">${formatDuration(c.durationMs)}</span>
+${c.waitMs ? h`<span title="queue wait">wait ${formatDuration(c.waitMs)}</span>` : ''}</span></summary>
+<div class="cbody">
+${c.reason !== undefined && h`<pre class="reason" data-text>${maskSecrets(c.reason)}</pre>`}
+${evidence}
+<p class="file">${c.file}</p>
+</div></details>`;
+}
+
+function renderFilters(report: RunReport, ordered: readonly Indexed[]): Raw {
+  const count = (o: Outcome) => ordered.filter((i) => i.check.outcome === o).length;
+  const present = profileOrder.filter((p) => ordered.some((i) => i.check.profile === p));
+  const systems = [...new Set([...report.systems, ...ordered.map((i) => i.check.system)])];
+  const option = (value: string) => h`<option value="${value}">${value}</option>`;
+  const box = (o: Outcome) =>
+    h`<label class="fo o-${o}"><input type="checkbox" name="outcome" value="${o}" checked> ${labels[o].toLowerCase()}
+<span class="n" data-count-for="${o}">${count(o)}</span></label>`;
+  return h`<form id="filters" class="filters" role="search" aria-label="filter checks">
+<fieldset><legend>outcome</legend>${outcomes.map(box)}</fieldset>
+<label>profile <select name="profile"><option value="">all</option>${present.map(option)}</select></label>
+<label>system <select name="system"><option value="">all</option>${systems.map(option)}</select></label>
+<label class="q">search <input type="search" name="q" placeholder="id, title or reason"></label>
+<span class="buttons"><button type="button" id="only-problems">only problems</button>
+<button type="button" id="show-all">everything</button></span>
+<output id="shown" aria-live="polite">${plural(ordered.length, 'check')}</output>
+<noscript><p class="note">The filters need JavaScript; every check is listed below, problems first.</p></noscript>
+</form>`;
+}
+
+const STYLE = `
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#eaeef2;--panel:#f6f8fa;--link:#0550ae;
+--pass:#116329;--pass-bg:#dafbe1;--pass-line:#4ac26b;--fail:#a40e26;--fail-bg:#ffebe9;--fail-line:#ff8182;
+--warn:#6c4400;--warn-bg:#fff8c5;--warn-line:#d4a72c;--skip:#454e59;--skip-bg:#eff2f5;--skip-line:#afb8c1;
+--error:#5a32a3;--error-bg:#fbefff;--error-line:#c297ff;--deviation:#0550ae;--deviation-bg:#ddf4ff;--deviation-line:#54aeff;
+--mono:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
+main{max-width:1320px;margin:0 auto;padding:24px 28px 64px}
+[hidden]{display:none!important}
+a{color:var(--link)}
+code,pre,.mono{font-family:var(--mono);font-size:12.5px}
+pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+h1{font-size:26px;line-height:1.2;margin:2px 0 14px}
+h2{font-size:17px;margin:34px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+h3{font-size:15px;margin:0 0 8px}
+h4{font-size:12px;margin:12px 0 6px;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
+h5{font-size:12px;margin:10px 0 4px;color:var(--muted)}
+.note,.muted{color:var(--muted)}
+.note{margin:4px 0 10px}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.kicker{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.08em;font-size:12px;font-weight:600}
+nav.toc{display:flex;gap:16px;flex-wrap:wrap;font-size:13px;margin:0 0 18px;padding-bottom:10px;border-bottom:1px solid var(--soft)}
+.top{display:grid;grid-template-columns:minmax(0,1fr) 340px;grid-template-areas:"title verdict" "facts verdict";gap:0 28px;align-items:start}
+.top .title{grid-area:title}.top .verdict{grid-area:verdict}.top .factcols{grid-area:facts}
+.factcols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.4fr);gap:16px 32px}
+.facts{display:grid;align-content:start;grid-template-columns:max-content minmax(0,1fr);gap:3px 16px;margin:0}
+.facts dt{color:var(--muted)}
+.facts dd{margin:0;overflow-wrap:anywhere}
+.verdict{border-radius:10px;padding:18px 20px;color:#fff;display:flex;flex-direction:column;gap:4px}
+.verdict .label{font-size:12px;text-transform:uppercase;letter-spacing:.1em;opacity:.9}
+.verdict strong{font-size:44px;line-height:1.05;letter-spacing:.02em}
+.verdict .why{font-size:14px}
+.verdict.v-PASS{background:#1a7f37}.verdict.v-FAIL{background:#b91c1c}.verdict.v-INCOMPLETE{background:#8a5300}
+.tally{list-style:none;display:grid;grid-template-columns:repeat(2,max-content);gap:6px 28px;margin:10px 0 0;padding:10px 0 0;border-top:1px solid rgba(255,255,255,.35)}
+.tally b{color:#fff;font-size:15px;vertical-align:middle}
+.problems{margin-top:20px;border:1px solid var(--fail-line);border-left:6px solid #b91c1c;background:var(--fail-bg);border-radius:6px;padding:10px 16px}
+.problems h2{margin:0 0 4px;border:0;padding:0;font-size:15px;color:var(--fail)}
+.problems ul{margin:0;padding-left:20px}
+.b{display:inline-block;min-width:6.6em;text-align:center;font:700 11px/18px system-ui,sans-serif;letter-spacing:.04em;border:1px solid;border-radius:4px;padding:0 6px;white-space:nowrap}
+${outcomes.map((o) => `.b.o-${o}{color:var(--${o});background:var(--${o}-bg);border-color:var(--${o}-line)}`).join('\n')}
+.vb{display:inline-block;font:700 12px/20px system-ui,sans-serif;letter-spacing:.04em;border-radius:4px;padding:0 8px;color:#fff}
+.vb.v-PASS{background:#1a7f37}.vb.v-FAIL{background:#b91c1c}.vb.v-INCOMPLETE{background:#8a5300}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid var(--soft)}
+thead th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1px solid var(--line);white-space:nowrap}
+.matrix{table-layout:fixed}
+.matrix th[scope=row]{font-family:var(--mono);font-size:13px;width:150px;white-space:nowrap}
+.matrix thead th:first-child{width:150px}
+.cell .cellhead{display:flex;gap:8px;align-items:center;margin-bottom:2px}
+.cell .must{font-variant-numeric:tabular-nums;font-weight:600}
+.cell.none{color:var(--muted)}
+.ids{margin:2px 0;font-size:12.5px;overflow-wrap:anywhere}
+.ids .k{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;margin-right:2px}
+.ids summary{cursor:pointer}
+.c-fail .k{color:var(--fail)}.c-skip .k{color:var(--skip)}.c-warn .k{color:var(--warn)}.c-deviation .k{color:var(--deviation)}
+.stats{display:grid;grid-template-columns:repeat(3,minmax(0,170px)) minmax(0,1fr);gap:12px}
+.stats>div{background:var(--panel);border:1px solid var(--soft);border-radius:8px;padding:10px 14px;display:flex;flex-direction:column;gap:2px}
+.stats .k{font-size:12px;color:var(--muted)}
+.stats b{font-size:20px;font-variant-numeric:tabular-nums}
+.stats .sub{font-size:12px;color:var(--muted)}
+.key{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
+.bar{display:flex;height:8px;border-radius:4px;background:var(--soft);overflow:hidden;min-width:80px}
+.bar.big{height:14px;margin:6px 0 4px}
+.api{background:#218bff}.wait{background:#d4a72c}
+.slow{margin-top:14px}
+.slow caption{text-align:left;font-size:12px;color:var(--muted);padding:0 0 4px}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.barcell{width:24%}
+.barcell .bar{margin-top:6px}
+.ok{color:var(--pass);font-weight:600}
+.leftovers{border:1px solid var(--warn-line);border-left:6px solid #bf8700;background:var(--warn-bg);border-radius:6px;padding:10px 16px;margin-bottom:10px}
+.leftovers h3{color:var(--warn)}
+.leftovers td,.leftovers th{border-color:rgba(0,0,0,.08)}
+.done summary{cursor:pointer;color:var(--muted)}
+.done ul{margin:6px 0;padding-left:20px;columns:2 420px}
+.filters{position:sticky;top:0;z-index:2;background:rgba(255,255,255,.97);border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:0 0 12px;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;box-shadow:0 2px 6px rgba(0,0,0,.05)}
+.filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
+.filters legend{float:left;margin-right:6px;color:var(--muted);font-size:12px;line-height:26px}
+.filters label{font-size:13px;white-space:nowrap}
+.filters select,.filters input[type=search],.filters button{font:inherit;font-size:13px;border:1px solid var(--line);border-radius:6px;padding:3px 8px;background:#fff;color:var(--fg)}
+.filters input[type=search]{width:220px}
+.filters button{cursor:pointer;background:var(--panel)}
+.filters button:hover{background:var(--soft)}
+.filters .buttons{display:flex;gap:6px}
+.filters output{margin-left:auto;color:var(--muted);font-size:13px}
+.filters noscript{flex-basis:100%}
+.fo{border:1px solid;border-radius:14px;padding:2px 10px 2px 6px;line-height:20px;cursor:pointer;font-weight:600}
+${outcomes.map((o) => `.fo.o-${o}{color:var(--${o});background:var(--${o}-bg);border-color:var(--${o}-line)}`).join('\n')}
+.fo input{margin:0 4px 0 0;vertical-align:-2px;accent-color:currentColor}
+.fo .n{font-variant-numeric:tabular-nums;margin-left:2px;font-weight:700}
+:focus-visible{outline:2px solid #0969da;outline-offset:2px}
+.check{border:1px solid var(--line);border-left:5px solid;border-radius:6px;margin:0 0 6px;background:#fff;scroll-margin-top:110px}
+${outcomes.map((o) => `.check.o-${o}{border-left-color:var(--${o}-line)}`).join('\n')}
+.check>summary{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px;padding:6px 10px;cursor:pointer;list-style:none}
+.check>summary::-webkit-details-marker{display:none}
+.check>summary::before{content:"▸";color:var(--muted);width:10px;flex:none}
+.check[open]>summary::before{content:"▾"}
+.check[open]>summary{border-bottom:1px solid var(--soft)}
+.cid{font-weight:700;font-size:13px}
+.ctitle{flex:1 1 300px;min-width:0}
+.meta{display:flex;gap:10px;color:var(--muted);font-size:12px;white-space:nowrap;flex-wrap:wrap}
+.lvl{font-weight:700}.l-MUST{color:var(--fg)}
+.cbody{padding:8px 12px 10px 27px}
+.reason{background:var(--panel);border:1px solid var(--soft);border-radius:4px;padding:8px 10px;max-height:24em;overflow:auto}
+.o-fail .reason{background:var(--fail-bg);border-color:#ffcecb}
+.o-warn .reason{background:var(--warn-bg);border-color:#f5e0a0}
+.o-error .reason{background:var(--error-bg);border-color:#ecd8ff}
+.o-deviation .reason{background:var(--deviation-bg);border-color:#b6e3ff}
+.file{margin:8px 0 0;color:var(--muted);font:11.5px var(--mono)}
+.ex{border:1px solid var(--soft);border-radius:4px;margin:4px 0}
+.ex>summary{padding:4px 8px;cursor:pointer;overflow-wrap:anywhere}
+.ex[open]>summary{background:var(--panel);border-bottom:1px solid var(--soft)}
+.ex .n{display:inline-block;min-width:1.4em;color:var(--muted);font-size:12px}
+.ex>summary .muted{font-size:12px}
+.method{font-weight:700}
+.st{font:700 12px var(--mono);padding:0 5px;border-radius:3px}
+.s2{color:var(--pass);background:var(--pass-bg)}.s3{color:var(--deviation);background:var(--deviation-bg)}
+.s4{color:var(--warn);background:var(--warn-bg)}.s5{color:var(--fail);background:var(--fail-bg)}
+.diagcount{color:var(--fail);font-size:12px;font-weight:600}
+.diag{margin:8px 10px 0;padding:6px 10px 6px 26px;background:var(--fail-bg);border-radius:4px;color:var(--fail);font:12.5px var(--mono)}
+.rr{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:4px 16px;padding:0 10px 10px}
+.rr>div{min-width:0}
+.headers{font:12px var(--mono)}
+.headers th,.headers td{padding:1px 8px 1px 0;border:0;overflow-wrap:anywhere}
+.headers th{color:var(--muted);font-weight:400;white-space:nowrap;width:1%}
+.body{background:var(--panel);border:1px solid var(--soft);border-radius:4px;padding:6px 8px;max-height:32em;overflow:auto}
+.tag{font-size:10px;border:1px solid var(--line);border-radius:3px;padding:0 4px;margin-left:4px}
+#empty{padding:16px;text-align:center;color:var(--muted);border:1px dashed var(--line);border-radius:6px}
+footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--soft);padding-top:10px}
+@media (max-width:900px){main{padding:16px}.top,.factcols{grid-template-columns:1fr}.top{grid-template-areas:"title" "verdict" "facts";gap:0 0}.top .verdict{margin-bottom:16px}.tally{grid-template-columns:repeat(3,max-content)}.stats{grid-template-columns:repeat(3,minmax(0,1fr))}.stats .wide{grid-column:1/-1}
+.filters{position:static}.filters output{margin-left:0}.matrix{table-layout:auto}.matrix th[scope=row]{width:auto}}
+@media print{.filters{display:none}.check,.ex{break-inside:avoid-page}.verdict{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+`;
+
+// Plain browser JavaScript: reads the checks' data-* attributes and texts from the page, so no data is
+// embedded twice. Without it the page is complete, only the filters do nothing.
+const SCRIPT = `(function () {
+  var form = document.getElementById('filters');
+  if (!form) return;
+  var checks = Array.prototype.slice.call(document.querySelectorAll('.check'));
+  var texts = checks.map(function (c) {
+    return Array.prototype.map.call(c.querySelectorAll('[data-text]'), function (e) { return e.textContent; }).join('\\n').toLowerCase();
+  });
+  var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name=outcome]'));
+  var problems = ['fail', 'error', 'warn', 'deviation'];
+  var shown = document.getElementById('shown');
+  var empty = document.getElementById('empty');
+  function apply() {
+    var want = {}, counts = {}, n = 0;
+    boxes.forEach(function (b) { if (b.checked) want[b.value] = true; });
+    var profile = form.elements.profile.value, system = form.elements.system.value;
+    var q = form.elements.q.value.trim().toLowerCase();
+    checks.forEach(function (c, i) {
+      var d = c.dataset;
+      var match = (!profile || d.profile === profile) && (!system || d.system === system) && (!q || texts[i].indexOf(q) >= 0);
+      if (match) counts[d.outcome] = (counts[d.outcome] || 0) + 1;
+      c.hidden = !(match && want[d.outcome]);
+      if (!c.hidden) n++;
+    });
+    boxes.forEach(function (b) { form.querySelector('[data-count-for=' + b.value + ']').textContent = counts[b.value] || 0; });
+    shown.textContent = 'showing ' + n + ' of ' + checks.length + ' checks';
+    empty.hidden = n > 0;
+  }
+  function preset(onlyProblems) {
+    boxes.forEach(function (b) { b.checked = !onlyProblems || problems.indexOf(b.value) >= 0; });
+    apply();
+  }
+  form.addEventListener('input', apply);
+  form.addEventListener('change', apply);
+  form.addEventListener('submit', function (e) { e.preventDefault(); });
+  document.getElementById('only-problems').addEventListener('click', function () { preset(true); });
+  document.getElementById('show-all').addEventListener('click', function () { form.reset(); preset(false); });
+  // A link to a check the filters hide (from the matrix or the timing table) shows it first.
+  function reveal(target) {
+    if (!target || !target.classList.contains('check')) return;
+    if (target.hidden) { form.reset(); preset(false); }
+    target.open = true;
+  }
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#check-"]');
+    if (a) reveal(document.getElementById(a.getAttribute('href').slice(1)));
+  });
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
+  });
+  preset(checks.some(function (c) { return problems.indexOf(c.dataset.outcome) >= 0; }));
+  if (location.hash) { var t = document.getElementById(location.hash.slice(1)); reveal(t); if (t) t.scrollIntoView(); }
+})();`;
+
+/** The report as one HTML page with no external resources; every text from the report is escaped. */
+export function renderHtml(report: RunReport): string {
+  const ordered: Indexed[] = report.results
+    .map((check, i) => ({ check, i }))
+    .sort(
+      (a, b) =>
+        outcomeRank[a.check.outcome] - outcomeRank[b.check.outcome] ||
+        profileOrder.indexOf(a.check.profile ?? profileOrder[0]) -
+          profileOrder.indexOf(b.check.profile ?? profileOrder[0]) ||
+        a.check.requirement.localeCompare(b.check.requirement) ||
+        a.check.system.localeCompare(b.check.system) ||
+        a.i - b.i,
+    )
+    .map(({ check }, n) => ({ check, anchor: `check-${n + 1}` }));
+  const anchors = new Map<string, string>();
+  for (const { check, anchor } of ordered) {
+    const key = anchorKey(check.requirement, check.system);
+    if (!anchors.has(key)) anchors.set(key, anchor);
+  }
+  const scriptHash = createHash('sha256').update(SCRIPT).digest('base64');
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
+  const title = `${report.verdict} · ${report.site ?? 'FirecREST'} · ${report.tool} ${report.runId}`;
+  const problemCount = ordered.filter((i) => problemOutcomes.includes(i.check.outcome)).length;
+  return h`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="${report.tool} ${report.version}">
+<title>${title}</title>
+<style>${new Raw(STYLE)}</style>
+<noscript><style>.filters input,.filters select,.filters button,.filters label:not(.fo){display:none}</style></noscript>
+</head>
+<body>
+<main>
+<nav class="toc" aria-label="sections"><a href="#profiles">profiles</a><a href="#timing">timing</a><a href="#cleanup">cleanup</a><a href="#checks">checks (${ordered.length})</a></nav>
+${renderHeader(report)}
+${renderMatrix(report, anchors)}
+${renderTiming(report, ordered)}
+${renderCleanup(report.cleanup)}
+<section id="checks" aria-labelledby="checks-h"><h2 id="checks-h">Checks</h2>
+<p class="note">${plural(ordered.length, 'check')}; ${problemCount > 0 ? `${plural(problemCount, 'problem')} (fail, error, warn, deviation) listed first` : 'no fail, error, warn or deviation'}. Each exchange opens with a click.</p>
+${renderFilters(report, ordered)}
+<div id="list">${ordered.map(renderCheck)}</div>
+<p id="empty" hidden>No check matches the filters.</p>
+</section>
+<footer>${report.tool} ${report.version} · run ${report.runId} · generated ${formatTime(report.generatedAt)} · tokens and secrets are redacted in this report</footer>
+</main>
+<script>${new Raw(SCRIPT)}</script>
+</body>
+</html>
+`.html;
+}

@@ -1,0 +1,77 @@
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { requirementIdOf } from '../spec/requirements.ts';
+
+/** Shared by the runs of one `check` (one run per system). */
+export interface Progress {
+  readonly systems: number;
+  apiMs: number;
+  waitMs: number;
+  readonly startedAt: number;
+}
+
+const seconds = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/**
+ * Progress of a long run on stderr: checks done of all, an estimate of the time left, and the
+ * time spent waiting for jobs (queue wait) apart from the time the API took to answer.
+ * On a terminal one line is rewritten; otherwise a line is printed at most every 10 s.
+ */
+export class ProgressReporter implements Reporter {
+  readonly #progress: Progress;
+  readonly #system: string;
+  readonly #index: number;
+  #total = 0;
+  #done = 0;
+  #runStarted = Date.now();
+  #lastPrinted = 0;
+  readonly #tty = Boolean(process.stderr.isTTY);
+  readonly #everyMs: number;
+
+  constructor(progress: Progress, system: string, index: number, options: { everyMs?: number } = {}) {
+    this.#progress = progress;
+    this.#system = system;
+    this.#index = index;
+    this.#everyMs = options.everyMs ?? (this.#tty ? 200 : 10_000);
+  }
+
+  onTestRunStart() {
+    this.#runStarted = Date.now();
+  }
+
+  onTestModuleCollected(module: TestModule) {
+    for (const test of module.children.allTests())
+      if (requirementIdOf(test.name) && test.options.mode !== 'skip') this.#total++;
+  }
+
+  onTestCaseResult(test: TestCase) {
+    if (!requirementIdOf(test.name) || test.options.mode === 'skip') return;
+    this.#done++;
+    const meta = test.meta();
+    this.#progress.apiMs += meta.apiMs ?? 0;
+    this.#progress.waitMs += meta.waitMs ?? 0;
+    const now = Date.now();
+    if (now - this.#lastPrinted < this.#everyMs && this.#done < this.#total) return;
+    this.#lastPrinted = now;
+    process.stderr.write(this.line(now));
+  }
+
+  onTestRunEnd() {
+    if (this.#tty && this.#done > 0) process.stderr.write('\n');
+  }
+
+  line(now: number): string {
+    const elapsed = now - this.#runStarted;
+    // Files are collected as they start: until all are, the estimate counts the checks seen so far.
+    const total = Math.max(this.#total, this.#done);
+    const left = this.#done > 0 ? (elapsed / this.#done) * Math.max(0, total - this.#done) : 0;
+    const system = this.#progress.systems > 1 ? ` ${this.#system} (${this.#index + 1}/${this.#progress.systems})` : '';
+    const text =
+      `[f7t-conformance${system}] ${this.#done}/${Math.max(this.#total, this.#done)} checks, ETA ${seconds(left)}` +
+      ` | API ${seconds(this.#progress.apiMs)}, queue wait ${seconds(this.#progress.waitMs)}` +
+      `, elapsed ${seconds(now - this.#progress.startedAt)}`;
+    return this.#tty ? `\r\u001b[2K${text}` : `${text}\n`;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Level, Profile } from '../spec/requirements.ts';
+import type { Outcome, RecordedExchange } from '../spec/results.ts';
+
+// The whole record of a run, as results.json holds it and the HTML report shows it.
+
+/** One check's outcome on one system. */
+export interface CheckRecord {
+  readonly requirement: string;
+  readonly level: Level | undefined;
+  readonly profile: Profile | undefined;
+  /** The system the check ran on. */
+  readonly system: string;
+  readonly title: string;
+  readonly file: string;
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  /** Time the API took to answer the check's requests, waits aside. */
+  readonly apiMs?: number;
+  /** Time spent waiting for jobs and tasks to reach a state (queue wait), apart from API latency. */
+  readonly waitMs?: number;
+  /** Why it failed, warned, errored, deviated or was skipped (for a skip: the evidence). */
+  readonly reason?: string;
+  /** Requests and answers of the check, redacted: all of a check that did not pass, the last few otherwise. */
+  readonly exchanges?: readonly RecordedExchange[];
+}
+
+export type ProfileVerdictKind = 'PASS' | 'FAIL' | 'INCOMPLETE';
+
+/** A profile on a system: certified (PASS) only when every MUST in it ran and passed. */
+export interface ProfileVerdictRecord {
+  readonly profile: Profile;
+  readonly system: string;
+  readonly verdict: ProfileVerdictKind;
+  readonly mustTotal: number;
+  readonly mustPassed: number;
+  readonly mustFailed: readonly string[];
+  readonly mustNotRun: readonly string[];
+  readonly shouldWarnings: readonly string[];
+  readonly deviations: readonly string[];
+}
+
+/** Something the run created that is still on the site after cleanup. */
+export interface Leftover {
+  readonly kind: 'file' | 'job' | 'object' | 'task';
+  readonly what: string;
+  readonly system?: string;
+  readonly note?: string;
+}
+
+export interface CleanupRecord {
+  /** What the cleanup removed or cancelled, one line each. */
+  readonly done: readonly string[];
+  /** What the leftover scan found afterwards. */
+  readonly leftovers: readonly Leftover[];
+}
+
+export interface RunReport {
+  readonly tool: 'f7t-conformance';
+  readonly version: string;
+  readonly generatedAt: string;
+  readonly runId: string;
+  /** The site profile's name, when the run had one. */
+  readonly site: string | null;
+  /** What the run was pointed at, without secrets. */
+  readonly target: Record<string, unknown>;
+  readonly readOnly: boolean;
+  readonly systems: readonly string[];
+  readonly verdict: ProfileVerdictKind;
+  readonly profiles: readonly ProfileVerdictRecord[];
+  readonly counts: Readonly<Record<Outcome, number>>;
+  /** Problems of the run itself that fail it (stale or expired deviation entries). */
+  readonly problems: readonly string[];
+  readonly timing: {
+    readonly startedAt: string;
+    readonly durationMs: number;
+    /** Sum of the time the API took to answer. */
+    readonly apiMs: number;
+    /** Sum of the time spent waiting for jobs and tasks. */
+    readonly waitMs: number;
+  };
+  readonly cleanup: CleanupRecord | null;
+  readonly results: readonly CheckRecord[];
+}
