@@ -54,4 +54,9 @@ export default tseslint.config(
   { files: ['suites/harness/embedded-target.ts'], rules: { 'no-restricted-imports': 'off' } },
   boundary(['reporters/**/*.ts'], ['simulator', 'suites', 'cli', 'fixtures'], 'reporters import spec/ only'),
   boundary(['fixtures/**/*.ts'], ['simulator', 'suites', 'reporters', 'cli', 'spec'], 'fixtures are data'),
+  boundary(
+    ['docker/**/*.ts'],
+    ['spec', 'simulator', 'suites', 'reporters', 'fixtures', 'cli'],
+    'docker/ builds the image and runs the CLI as a process: it imports none of our modules',
+  ),
 );
