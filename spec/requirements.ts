@@ -47,6 +47,7 @@ const readOnly = new Set([
   'V2-STATUS-LIVENESS-001',
   'V2-STATUS-UNKNOWN-SYSTEM-001',
   'V2-ERRORS-002',
+  'V2-DRIFT-001',
   'V2-AUTH-TOKEN-001',
   'V2-AUTH-TOKEN-002',
   'V2-AUTH-TOKEN-003',
@@ -176,6 +177,13 @@ export const requirements: readonly Requirement[] = [
     'Every error answer is JSON in the envelope {errorType, message, causedBy, data, user}.',
   ),
   r('V2-ERRORS-002', 'SHOULD', 'core', '*', 'An unknown route answers 404 in the error envelope.'),
+  r(
+    'V2-DRIFT-001',
+    'SHOULD',
+    'core',
+    'GET /openapi.json',
+    "The site's own OpenAPI document holds the operations, request and answer fields (with their types) of ours.",
+  ),
   // auth: the token endpoint and how the API treats tokens
   r(
     'V2-AUTH-TOKEN-001',

@@ -19,7 +19,8 @@ export function createV2Routes(sim: SimulatorContext) {
     await next();
   });
 
-  // The one route FirecREST serves without a token.
+  // The routes FirecREST serves without a token: liveness and its own API document (ours here).
+  app.get('/openapi.json', (c) => c.json(sim.spec.document));
   app.get('/status/liveness/', (c) => c.json(liveness(sim)));
   app.get('/status/liveness', (c) => c.json(liveness(sim)));
 
