@@ -902,6 +902,13 @@ export const requirements: readonly Requirement[] = [
     'An external upload gives a form (task 111); posting the file to it puts the file on the system (task 114).',
   ),
   r(
+    'V1-STORAGE-INVALIDATE-001',
+    'SHOULD',
+    'v1-storage',
+    'POST /storage/xfer-external/invalidate',
+    "Invalidating an external transfer's task (X-Task-Id) removes its staged object: the URL no longer gives it.",
+  ),
+  r(
     'V1-RESERVATIONS-001',
     'SHOULD',
     'v1-reservations',

@@ -100,3 +100,26 @@ check('V1-STORAGE-EXT-002', 'takes an external upload through the form it gives'
   if (checksum.body.output !== createHash('sha256').update(data).digest('hex'))
     throw new Error('the uploaded file differs');
 });
+
+check('V1-STORAGE-INVALIDATE-001', 'invalidating a staged download removes its object', async (t) => {
+  const dir = await t.scratch('ext-inval');
+  const form = new FormData();
+  form.append('targetPath', dir);
+  form.append('file', new Blob(['staged, then invalidated\n']), 'inval.txt');
+  expectResponse(await t.api.post('/utilities/upload', { form }), 201);
+  const answer = await t.api.post<{ task_id: string }>('/storage/xfer-external/download', {
+    form: formOf({ sourcePath: `${dir}/inval.txt` }),
+  });
+  expectResponse(answer, 201);
+  const task = await t.waitForTask(t.api, answer.body.task_id, (task) => ['117', '118'].includes(task.status));
+  if (task.status !== '117') throw new Error(`the download task ended ${task.status}: ${JSON.stringify(task.data)}`);
+  const url = (task.data as { url: string }).url;
+  const before = await t.target.fetch(url);
+  if (before.status !== 200) throw new Error(`[GET] staged URL before invalidating -> ${before.status}`);
+  const invalidated = await t.api.post('/storage/xfer-external/invalidate', {
+    headers: { 'X-Task-Id': answer.body.task_id },
+  });
+  expectResponse(invalidated, 201);
+  const after = await t.target.fetch(url);
+  if (after.status === 200) throw new Error('[GET] staged URL after invalidating -> 200: the object is still there');
+});

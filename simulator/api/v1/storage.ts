@@ -205,11 +205,14 @@ export function createStorageRoutes(sim: SimulatorContext) {
     } catch {
       throw new V1Error(400, { error: 'Invalid X-Task-Id' });
     }
-    const data = task.data as { url?: string; source?: string } | undefined;
+    // Upstream deletes every object staged under the task's prefix, uploads and downloads alike.
     const bucket = user.name;
-    const key = data?.source ? `${task.id}/${posix.basename(data.source)}` : '';
-    if (!key || !sim.state.objects.hasBucket(bucket)) throw new V1Error(400, { error: 'Could not invalidate URL' });
-    sim.state.objects.delete(bucket, key);
+    if (sim.state.objects.hasBucket(bucket)) {
+      for (const o of sim.state.objects.list(bucket, { prefix: `${task.id}/` }).contents)
+        sim.state.objects.delete(bucket, o.key);
+      for (const u of sim.state.objects.pendingUploads(bucket))
+        if (u.key.startsWith(`${task.id}/`)) sim.state.objects.abort(bucket, u.key, u.uploadId);
+    }
     return c.json({ success: 'URL invalidated successfully' }, 201);
   });
 
