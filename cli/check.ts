@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reporter } from 'vitest/node';
@@ -40,6 +40,19 @@ export interface CheckConfig {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** How many checks a run will make on one system, from the suites' source (for the progress estimate). */
+function expectedChecks(filter: string | undefined): number {
+  const pattern = filter ? new RegExp(filter) : undefined;
+  const declared = /check\(\s*'(V\d-[A-Z0-9-]+-\d{3})',\s*(['"`])((?:\\.|(?!\2).)*)\2/gs;
+  let count = 0;
+  for (const file of readdirSync(resolve(root, 'suites'), { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.spec.ts')) continue;
+    for (const [, id, , title] of readFileSync(resolve(root, 'suites', file), 'utf8').matchAll(declared))
+      if (!pattern || pattern.test(`${id} ${title}`)) count++;
+  }
+  return count;
+}
 
 /** Fails fast, with one line, when the token endpoint or the API cannot be reached. */
 async function preflight(target: TargetConfig): Promise<string[] | undefined> {
@@ -99,7 +112,13 @@ export async function runCheck(config: CheckConfig): Promise<number> {
       : [target.system ?? defaultSite.systems[0]?.name ?? ''];
   const deviations = config.deviations ?? [];
   const remote = target.kind === 'remote';
-  const progress: Progress = { systems: systems.length, apiMs: 0, waitMs: 0, startedAt: Date.now() };
+  const progress: Progress = {
+    systems: systems.length,
+    expected: expectedChecks(config.filter),
+    apiMs: 0,
+    waitMs: 0,
+    startedAt: Date.now(),
+  };
 
   let interrupted = false;
   let current: Vitest | undefined;

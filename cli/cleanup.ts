@@ -1,6 +1,7 @@
 import { AbortMultipartUploadCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { isTerminalState } from '../spec/types.ts';
 import type { ClientCredentials, RemoteTargetConfig } from '../suites/harness/config.ts';
+import { claims } from '../suites/harness/drivers.ts';
 import { readLedger, type IdentityLabel, type LedgerEntry } from '../suites/harness/ledger.ts';
 import { requestToken } from '../suites/harness/target.ts';
 import type { CleanupRecord, Leftover } from '../reporters/report.ts';
@@ -29,14 +30,6 @@ interface Session {
   readonly token: string;
   readonly username: string | undefined;
 }
-
-const claims = (token: string) => {
-  try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-};
 
 export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
   const { target, runId } = config;

@@ -4,6 +4,8 @@ import { requirementIdOf } from '../spec/requirements.ts';
 /** Shared by the runs of one `check` (one run per system). */
 export interface Progress {
   readonly systems: number;
+  /** Checks a run on one system is expected to make (counted from the suites before they load). */
+  readonly expected: number;
   apiMs: number;
   waitMs: number;
   readonly startedAt: number;
@@ -53,7 +55,7 @@ export class ProgressReporter implements Reporter {
     this.#progress.apiMs += meta.apiMs ?? 0;
     this.#progress.waitMs += meta.waitMs ?? 0;
     const now = Date.now();
-    if (now - this.#lastPrinted < this.#everyMs && this.#done < this.#total) return;
+    if (now - this.#lastPrinted < this.#everyMs && this.#done < Math.max(this.#total, this.#progress.expected)) return;
     this.#lastPrinted = now;
     process.stderr.write(this.line(now));
   }
@@ -64,12 +66,12 @@ export class ProgressReporter implements Reporter {
 
   line(now: number): string {
     const elapsed = now - this.#runStarted;
-    // Files are collected as they start: until all are, the estimate counts the checks seen so far.
-    const total = Math.max(this.#total, this.#done);
+    // Files are collected as they start: until all are, the expected count stands in.
+    const total = Math.max(this.#total, this.#done, this.#progress.expected);
     const left = this.#done > 0 ? (elapsed / this.#done) * Math.max(0, total - this.#done) : 0;
     const system = this.#progress.systems > 1 ? ` ${this.#system} (${this.#index + 1}/${this.#progress.systems})` : '';
     const text =
-      `[f7t-conformance${system}] ${this.#done}/${Math.max(this.#total, this.#done)} checks, ETA ${seconds(left)}` +
+      `[f7t-conformance${system}] ${this.#done}/${total} checks, ETA ${seconds(left)}` +
       ` | API ${seconds(this.#progress.apiMs)}, queue wait ${seconds(this.#progress.waitMs)}` +
       `, elapsed ${seconds(now - this.#progress.startedAt)}`;
     return this.#tty ? `\r\u001b[2K${text}` : `${text}\n`;
