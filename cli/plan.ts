@@ -141,8 +141,15 @@ export async function printPlan(
       lines.push(`  ${why}: ${list.length} (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', ...' : ''})`);
     }
   }
-  const skippedIds = new Set([...cells.values()].flatMap((c) => [...c.skipped.values()].flat()));
-  const mustSkipped = requirements.some((r) => r.level === 'MUST' && skippedIds.has(r.id));
+  // A profile none of whose checks runs gets no verdict; one that runs with a MUST left out is INCOMPLETE.
+  const mustSkipped = requirements.some(
+    (r) =>
+      r.level === 'MUST' &&
+      systems.some((s) => {
+        const cell = cells.get(`${r.profile}@${s}`);
+        return cell && cell.run > 0 && [...cell.skipped.values()].some((ids) => ids.includes(r.id));
+      }),
+  );
   if (mustSkipped) lines.push('Profiles with a skipped MUST cannot be certified by this run (they end INCOMPLETE).');
   write(`${lines.join('\n')}\n`);
   return 0;

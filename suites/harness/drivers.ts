@@ -67,7 +67,10 @@ const formOf = (fields: Record<string, string>) => {
 
 export const v1Driver: Driver = {
   generation: 'v1',
-  baseUrl: (target) => target.v1BaseUrl ?? { missing: "the site's v1 base URL is not given (--v1-target)" },
+  baseUrl: (target) =>
+    target.v1BaseUrl ?? {
+      missing: "the site's v1 base URL is not given (--v1-target, or firecrest.v1 in the site profile)",
+    },
   async discover(client, target) {
     const systems = await client.get<{ out?: { system: string }[] }>('/status/systems');
     if (systems.status !== 200 || !Array.isArray(systems.body.out)) {
