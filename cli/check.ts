@@ -140,7 +140,9 @@ export async function runCheck(config: CheckConfig): Promise<number> {
       if (interrupted) break;
       const collector = new ResultCollector({ root, system });
       const reporters: (Reporter | string | [string, Record<string, unknown>])[] = [];
-      if (config.reports.includes('console')) reporters.push('dot');
+      // Vitest's dots are for a terminal; in a log they are one long line of colour codes, and the
+      // summary below says everything they do.
+      if (config.reports.includes('console') && process.stdout.isTTY) reporters.push('dot');
       if (config.reports.includes('junit')) reporters.push(['junit', { suiteName: `f7t-conformance ${system}` }]);
       if (config.progress !== false) reporters.push(new ProgressReporter(progress, system, index));
       reporters.push(collector);
