@@ -38,7 +38,8 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
     const notRun = p.mustNotRun.length > 0 ? `, not run: ${p.mustNotRun.join(', ')}` : '';
     const deviating = p.deviations.length > 0 ? `, deviations: ${p.deviations.join(', ')}` : '';
     const name = many ? `${p.profile} on ${p.system}` : p.profile;
-    lines.push(`  ${name}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${notRun}${warn}${deviating}`);
+    const should = p.shouldRan > 0 ? `, ${p.shouldPassed}/${p.shouldRan} SHOULD` : '';
+    lines.push(`  ${name}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${should}${notRun}${warn}${deviating}`);
   }
   for (const problem of run.problems) lines.push(`  ${problem}`);
   return lines.join('\n');

@@ -55,6 +55,7 @@ thead th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:1px sol
 .matrix thead th:first-child{width:150px}
 .cell .cellhead{display:flex;gap:8px;align-items:center;margin-bottom:2px}
 .cell .must{font-variant-numeric:tabular-nums;font-weight:600}
+.cell .should{font-variant-numeric:tabular-nums;color:var(--muted)}
 .cell.none{color:var(--muted)}
 .ids{margin:2px 0;font-size:12.5px;overflow-wrap:anywhere}
 .ids .k{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;margin-right:2px}

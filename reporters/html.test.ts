@@ -100,6 +100,8 @@ function makeReport(over: Partial<RunReport> = {}): RunReport {
         mustPassed: 2,
         mustFailed: [],
         mustNotRun: [],
+        shouldRan: 1,
+        shouldPassed: 0,
         shouldWarnings: ['V2-ERRORS-002'],
         deviations: [],
       },
@@ -111,6 +113,8 @@ function makeReport(over: Partial<RunReport> = {}): RunReport {
         mustPassed: 18,
         mustFailed: ['V2-FS-PATH-001'],
         mustNotRun: [],
+        shouldRan: 3,
+        shouldPassed: 3,
         shouldWarnings: [],
         deviations: ['V2-FS-UPLOAD-002'],
       },
@@ -122,6 +126,8 @@ function makeReport(over: Partial<RunReport> = {}): RunReport {
         mustPassed: 10,
         mustFailed: [],
         mustNotRun: ['V2-AUTH-EXPIRED-001'],
+        shouldRan: 0,
+        shouldPassed: 0,
         shouldWarnings: [],
         deviations: [],
       },
@@ -150,6 +156,9 @@ describe('renderHtml', () => {
     for (const profile of ['core', 'filesystem', 'auth']) expect(html).toContain(`<tr data-profile="${profile}">`);
     expect(html).toMatch(/<th scope="col">daint<\/th><th scope="col">eiger<\/th>/);
     expect(html).toContain('18/19 MUST');
+    expect(html).toContain('<span class="should">3/3 SHOULD</span>');
+    // A profile none of whose SHOULDs ran says nothing of SHOULDs.
+    expect(html).not.toContain('0/0 SHOULD');
     expect(html).toMatch(/failed<\/span> <a href="#check-\d+"><code>V2-FS-PATH-001<\/code><\/a>/);
   });
 

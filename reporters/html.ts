@@ -116,6 +116,12 @@ const badge = (o: Outcome) =>
   h`<span class="b o-${o}"><span aria-hidden="true">${glyphs[o]}</span> ${labels[o]}</span>`;
 const verdictBadge = (v: ProfileVerdictKind) => h`<span class="vb v-${v}">${v}</span>`;
 
+/** A heading for a run without a site profile: the simulator it embedded, or the URL it checked. */
+function siteTitle(target: Record<string, unknown>): string {
+  if (target.kind === 'embedded') return 'Embedded simulator';
+  return typeof target.baseUrl === 'string' ? target.baseUrl : 'Unnamed site';
+}
+
 function renderTarget(target: Record<string, unknown>): Raw {
   const names: Record<string, string> = {
     kind: 'target',
@@ -124,6 +130,7 @@ function renderTarget(target: Record<string, unknown>): Raw {
     tokenUrl: 'token URL',
     clientId: 'client id',
     secondClientId: 'second client id',
+    controlPlane: 'control plane',
   };
   const shown = (key: string, value: unknown): string => {
     if (SECRET_KEY.test(key) && !/url$/i.test(key)) return '[withheld]';
@@ -151,7 +158,7 @@ function renderHeader(report: RunReport): Raw {
   return h`<header class="top">
   <div class="title">
     <p class="kicker">FirecREST conformance report</p>
-    <h1>${report.site ?? 'Unnamed site'}</h1>
+    <h1>${report.site ?? siteTitle(report.target)}</h1>
   </div>
   <div class="verdict v-${report.verdict}" role="status">
     <span class="label">Verdict</span>
@@ -205,7 +212,7 @@ function renderIds(kind: string, cls: string, ids: readonly string[], system: st
 function renderCell(p: ProfileVerdictRecord | undefined, anchors: Anchors): Raw {
   if (!p) return h`<td class="cell none">not run</td>`;
   return h`<td class="cell">
-    <div class="cellhead">${verdictBadge(p.verdict)} <span class="must">${p.mustPassed}/${p.mustTotal} MUST</span></div>
+    <div class="cellhead">${verdictBadge(p.verdict)} <span class="must">${p.mustPassed}/${p.mustTotal} MUST</span>${p.shouldRan > 0 ? h` <span class="should">${p.shouldPassed}/${p.shouldRan} SHOULD</span>` : ''}</div>
     ${renderIds('failed', 'c-fail', p.mustFailed, p.system, anchors)}
     ${renderIds('not run', 'c-skip', p.mustNotRun, p.system, anchors)}
     ${renderIds('SHOULD warnings', 'c-warn', p.shouldWarnings, p.system, anchors)}

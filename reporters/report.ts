@@ -35,6 +35,9 @@ export interface ProfileVerdictRecord {
   readonly mustPassed: number;
   readonly mustFailed: readonly string[];
   readonly mustNotRun: readonly string[];
+  /** SHOULDs of the profile that ran on this system, and how many of them passed. */
+  readonly shouldRan: number;
+  readonly shouldPassed: number;
   readonly shouldWarnings: readonly string[];
   readonly deviations: readonly string[];
 }

@@ -44,6 +44,7 @@ export function computeVerdict(results: readonly CheckResult[], problems: readon
       const outcome = (id: string) => requirementOutcome(byRequirement.get(id) ?? []);
       const mustFailed = must.filter((r) => outcome(r.id) === 'fail').map((r) => r.id);
       const mustNotRun = must.filter((r) => outcome(r.id) === 'not-run').map((r) => r.id);
+      const shouldRan = inProfile.filter((r) => r.level === 'SHOULD' && outcome(r.id) !== 'not-run');
       verdicts.push({
         profile,
         system,
@@ -52,6 +53,8 @@ export function computeVerdict(results: readonly CheckResult[], problems: readon
         mustPassed: must.filter((r) => outcome(r.id) === 'pass').length,
         mustFailed,
         mustNotRun,
+        shouldRan: shouldRan.length,
+        shouldPassed: shouldRan.filter((r) => outcome(r.id) === 'pass').length,
         shouldWarnings: inProfile.filter((r) => r.level === 'SHOULD' && outcome(r.id) === 'warn').map((r) => r.id),
         deviations: inProfile.filter((r) => outcome(r.id) === 'deviation').map((r) => r.id),
       });
