@@ -74,6 +74,7 @@ export async function describeServer(running: RunningSimulator, controlPlane: bo
   return [
     `f7t-conformance simulator: site ${info.site}, seed ${info.seed}, systems ${info.systems.join(', ')}`,
     `  FirecREST v2:    ${url}/v2`,
+    `  FirecREST v1:    ${url}/v1 (system in the X-Machine-Name header)`,
     `  token URL:       ${simulator.issuer}/token`,
     `  OIDC discovery:  ${simulator.issuer}/.well-known/openid-configuration`,
     `  S3 endpoint:     ${simulator.s3.endpoint} (path-style; access key ${simulator.s3.credentials.accessKeyId}, secret ${simulator.s3.credentials.secretAccessKey}, region ${simulator.s3.credentials.region})`,
