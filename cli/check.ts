@@ -11,6 +11,7 @@ import { renderHtml } from '../reporters/html.ts';
 import { ProgressReporter, type Progress } from '../reporters/progress.ts';
 import type { CheckRecord, CleanupRecord, RunReport } from '../reporters/report.ts';
 import { verdictLine } from '../reporters/verdict.ts';
+import { findRequirement } from '../spec/requirements.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
 import { HarnessError } from '../suites/harness/errors.ts';
 import { describe, requestToken } from '../suites/harness/target.ts';
@@ -41,15 +42,27 @@ export interface CheckConfig {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** Whether the target's configuration alone rules a requirement's checks out (an estimate: the site may skip more). */
+function ruledOut(id: string, target: TargetConfig, readOnly: boolean): boolean {
+  const req = findRequirement(id);
+  if (!req) return false;
+  const run = target.run;
+  if (req.writes && (readOnly || run?.readOnly)) return true;
+  if ((req.profile === 'transfer' || req.profile === 'workflow') && run?.transfer === 'none') return true;
+  if (target.kind !== 'remote') return false;
+  if (req.profile.startsWith('v1-') ? !target.v1BaseUrl : !target.baseUrl) return true;
+  return Boolean(req.needsSecondIdentity && !target.second);
+}
+
 /** How many checks a run will make on one system, from the suites' source (for the progress estimate). */
-function expectedChecks(filter: string | undefined): number {
+function expectedChecks(filter: string | undefined, target: TargetConfig, readOnly: boolean): number {
   const pattern = filter ? new RegExp(filter) : undefined;
   const declared = /check\(\s*'(V\d-[A-Z0-9-]+-\d{3})',\s*(['"`])((?:\\.|(?!\2).)*)\2/gs;
   let count = 0;
   for (const file of readdirSync(resolve(root, 'suites'), { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.spec.ts')) continue;
-    for (const [, id, , title] of readFileSync(resolve(root, 'suites', file), 'utf8').matchAll(declared))
-      if (!pattern || pattern.test(`${id} ${title}`)) count++;
+    for (const [, id = '', , title] of readFileSync(resolve(root, 'suites', file), 'utf8').matchAll(declared))
+      if ((!pattern || pattern.test(`${id} ${title}`)) && !ruledOut(id, target, readOnly)) count++;
   }
   return count;
 }
@@ -114,7 +127,8 @@ export async function runCheck(config: CheckConfig): Promise<number> {
   const remote = target.kind === 'remote';
   const progress: Progress = {
     systems: systems.length,
-    expected: expectedChecks(config.filter),
+    expected: expectedChecks(config.filter, target, config.readOnly ?? false),
+    ruledOut: (id) => ruledOut(id, target, config.readOnly ?? false),
     apiMs: 0,
     waitMs: 0,
     startedAt: Date.now(),

@@ -23,3 +23,36 @@ test('counts checks of all, keeps queue wait apart from API time, and estimates 
     spy.mockRestore();
   }
 });
+
+test('leaves out checks the run rules out, and while a check waits names it on a heartbeat line', () => {
+  vi.useFakeTimers();
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => (written.push(String(text)), true));
+  try {
+    const progress: Progress = {
+      systems: 1,
+      expected: 2,
+      ruledOut: (id) => id.startsWith('V1-'),
+      apiMs: 0,
+      waitMs: 0,
+      startedAt: Date.now(),
+    };
+    const reporter = new ProgressReporter(progress, 'daint', 0, { everyMs: 1000 });
+    reporter.onTestRunStart();
+    const waiting = { ...check('V2-COMPUTE-STATE-001 waits', {}), id: 't2' } as unknown as TestCase;
+    reporter.onTestCaseReady({ ...check('V1-STATUS-SYSTEMS-001 no v1 URL', {}), id: 't1' } as unknown as TestCase);
+    reporter.onTestCaseResult({ ...check('V1-STATUS-SYSTEMS-001 no v1 URL', {}), id: 't1' } as unknown as TestCase);
+    reporter.onTestCaseReady(waiting);
+    vi.advanceTimersByTime(1000);
+    expect(written.at(-1)).toMatch(/\] 0\/2 checks, .* \| running V2-COMPUTE-STATE-001\n$/);
+    reporter.onTestCaseResult(waiting);
+    expect(reporter.line(Date.now())).toMatch(/\] 1\/2 checks, [^|]*\|[^|]*$/);
+    reporter.onTestRunEnd();
+    const count = written.length;
+    vi.advanceTimersByTime(5000);
+    expect(written).toHaveLength(count);
+  } finally {
+    spy.mockRestore();
+    vi.useRealTimers();
+  }
+});

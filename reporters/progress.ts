@@ -6,6 +6,8 @@ export interface Progress {
   readonly systems: number;
   /** Checks a run on one system is expected to make (counted from the suites before they load). */
   readonly expected: number;
+  /** Checks the run's configuration rules out (no v1 URL, --read-only, ...): left out of the count. */
+  readonly ruledOut?: (requirement: string) => boolean;
   apiMs: number;
   waitMs: number;
   readonly startedAt: number;
@@ -19,7 +21,8 @@ const seconds = (ms: number) => {
 /**
  * Progress of a long run on stderr: checks done of all, an estimate of the time left, and the
  * time spent waiting for jobs (queue wait) apart from the time the API took to answer.
- * On a terminal one line is rewritten; otherwise a line is printed at most every 10 s.
+ * On a terminal one line is rewritten; otherwise a line is printed at most every 10 s. While a
+ * check waits (a job in the queue), a heartbeat keeps the line going and names what it waits for.
  */
 export class ProgressReporter implements Reporter {
   readonly #progress: Progress;
@@ -29,6 +32,9 @@ export class ProgressReporter implements Reporter {
   #done = 0;
   #runStarted = Date.now();
   #lastPrinted = 0;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Checks started and not yet finished, by test id, with their requirement. */
+  readonly #running = new Map<string, string>();
   readonly #tty = Boolean(process.stderr.isTTY);
   readonly #everyMs: number;
 
@@ -41,15 +47,37 @@ export class ProgressReporter implements Reporter {
 
   onTestRunStart() {
     this.#runStarted = Date.now();
+    this.#heartbeat = setInterval(
+      () => {
+        const now = Date.now();
+        if (now - this.#lastPrinted < this.#everyMs) return;
+        this.#lastPrinted = now;
+        process.stderr.write(this.line(now));
+      },
+      Math.max(this.#everyMs, 1000),
+    );
+    this.#heartbeat.unref();
+  }
+
+  /** The requirement a test checks, when it is a check this run counts. */
+  #counted(test: TestCase): string | undefined {
+    const id = requirementIdOf(test.name);
+    if (!id || test.options.mode === 'skip' || this.#progress.ruledOut?.(id)) return undefined;
+    return id;
   }
 
   onTestModuleCollected(module: TestModule) {
-    for (const test of module.children.allTests())
-      if (requirementIdOf(test.name) && test.options.mode !== 'skip') this.#total++;
+    for (const test of module.children.allTests()) if (this.#counted(test)) this.#total++;
+  }
+
+  onTestCaseReady(test: TestCase) {
+    const id = this.#counted(test);
+    if (id) this.#running.set(test.id, id);
   }
 
   onTestCaseResult(test: TestCase) {
-    if (!requirementIdOf(test.name) || test.options.mode === 'skip') return;
+    this.#running.delete(test.id);
+    if (!this.#counted(test)) return;
     this.#done++;
     const meta = test.meta();
     this.#progress.apiMs += meta.apiMs ?? 0;
@@ -61,6 +89,8 @@ export class ProgressReporter implements Reporter {
   }
 
   onTestRunEnd() {
+    clearInterval(this.#heartbeat);
+    this.#running.clear();
     if (this.#tty && this.#done > 0) process.stderr.write('\n');
   }
 
@@ -73,7 +103,8 @@ export class ProgressReporter implements Reporter {
     const text =
       `[f7t-conformance${system}] ${this.#done}/${total} checks, ETA ${seconds(left)}` +
       ` | API ${seconds(this.#progress.apiMs)}, queue wait ${seconds(this.#progress.waitMs)}` +
-      `, elapsed ${seconds(now - this.#progress.startedAt)}`;
+      `, elapsed ${seconds(now - this.#progress.startedAt)}` +
+      (this.#running.size > 0 ? ` | running ${[...new Set(this.#running.values())].slice(0, 3).join(', ')}` : '');
     return this.#tty ? `\r\u001b[2K${text}` : `${text}\n`;
   }
 }

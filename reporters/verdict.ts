@@ -76,11 +76,14 @@ const where = (p: ProfileVerdict, many: boolean) => (many ? `${p.profile}@${p.sy
 export function verdictLine(run: RunVerdict): string {
   const { pass, fail, warn, skip, error, deviation } = run.counts;
   const many = new Set(run.profiles.map((p) => p.system)).size > 1;
+  // One line: long lists are cut, and the profile table above it has them all.
+  const capped = (items: readonly string[]) =>
+    items.length > 8 ? `${items.slice(0, 8).join(', ')} and ${items.length - 8} more` : items.join(', ');
   const list = (pick: (p: ProfileVerdict) => readonly string[]) =>
-    [...new Set(run.profiles.flatMap((p) => pick(p).map((id) => (many ? `${id}@${p.system}` : id))))].join(', ');
+    capped([...new Set(run.profiles.flatMap((p) => pick(p).map((id) => (many ? `${id}@${p.system}` : id))))]);
   const why =
     run.verdict === 'PASS'
-      ? `every MUST requirement passed in ${run.profiles.map((p) => where(p, many)).join(', ')}`
+      ? `every MUST requirement passed in ${capped(run.profiles.map((p) => where(p, many)))}`
       : run.verdict === 'FAIL'
         ? [
             ...(run.profiles.some((p) => p.mustFailed.length > 0)
