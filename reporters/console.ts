@@ -19,13 +19,29 @@ const marks = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: '
 export function formatSummary(results: readonly CheckResult[], run: RunVerdict): string {
   const lines: string[] = [''];
   const many = new Set(results.map((r) => r.system)).size > 1;
-  const notable = results.filter((r) => r.outcome !== 'pass');
-  if (notable.length > 0) {
+  const notable = results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
+  // Skips often share one reason (no v1 URL, --read-only): one entry per reason keeps the failures in view.
+  const skipped = new Map<string, CheckResult[]>();
+  for (const r of results)
+    if (r.outcome === 'skip') skipped.set(r.reason ?? '', [...(skipped.get(r.reason ?? '') ?? []), r]);
+  if (notable.length > 0 || skipped.size > 0) {
     lines.push('Checks that did not pass:');
     for (const r of notable) {
       const on = many ? ` on ${r.system}` : '';
       lines.push(`  ${marks[r.outcome]} ${r.requirement} [${r.level ?? '?'}]${on} ${r.title}`);
       for (const line of (r.reason ?? '').split('\n').slice(0, 6)) lines.push(`       ${line}`);
+    }
+    for (const [reason, group] of skipped) {
+      const [first] = group;
+      if (group.length === 1 && first) {
+        const on = many ? ` on ${first.system}` : '';
+        lines.push(`  SKIP ${first.requirement} [${first.level ?? '?'}]${on} ${first.title}`);
+      } else {
+        const ids = [...new Set(group.map((r) => r.requirement))];
+        const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
+        lines.push(`  SKIP ${group.length} checks: ${shown}`);
+      }
+      for (const line of reason.split('\n').slice(0, 6)) lines.push(`       ${line}`);
     }
     lines.push('');
   }
