@@ -37,6 +37,7 @@ interface ResultsFile {
   results: {
     requirement: string;
     outcome: string;
+    file: string;
     reason?: string;
     exchanges?: { status: number; requestHeaders: Record<string, string> }[];
   }[];
@@ -78,6 +79,8 @@ describe('check', () => {
     expect(outcome('V2-FS-VIEW-001')).toBe('pass');
     const dropped = results.results.find((r) => r.requirement === 'V2-COMPUTE-GET-001');
     expect(dropped?.reason).toMatch(/status/);
+    // Each check names the suite file it comes from, relative to the project.
+    expect(dropped?.file).toBe('suites/v2/compute.spec.ts');
     expect(dropped?.exchanges?.length).toBeGreaterThan(0);
     expect(JSON.stringify(dropped?.exchanges)).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
     expect(result.stdout).toMatch(/FAIL V2-STATUS-PARTITIONS-001/);

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
 import { findRequirement, requirementIdOf } from '../spec/requirements.ts';
 import type { Outcome } from '../spec/results.ts';
@@ -45,7 +46,7 @@ export function collectResults(modules: ReadonlyArray<TestModule>, root: string,
         profile: found?.profile,
         system,
         title: test.name.slice(requirement.length).trim(),
-        file: module.moduleId.startsWith(root) ? module.moduleId.slice(root.length + 1) : module.moduleId,
+        file: relative(root, module.moduleId),
         outcome,
         durationMs: Math.round(test.diagnostic()?.duration ?? 0),
         ...(meta.apiMs === undefined ? {} : { apiMs: meta.apiMs }),
