@@ -1,5 +1,5 @@
 import { expect, test, vi } from 'vitest';
-import type { TestCase } from 'vitest/node';
+import type { TestCase, TestModule } from 'vitest/node';
 import { ProgressReporter, type Progress } from './progress.ts';
 
 const check = (name: string, meta: { apiMs?: number; waitMs?: number }, mode = 'run') =>
@@ -39,6 +39,10 @@ test('leaves out checks the run rules out, and while a check waits names it on a
     };
     const reporter = new ProgressReporter(progress, 'daint', 0, { everyMs: 1000 });
     reporter.onTestRunStart();
+    // A wait in a setup hook: no check has started, the file has.
+    const module = { id: 'm1', moduleId: '/x/suites/v2/compute.spec.ts' } as unknown as TestModule;
+    reporter.onTestModuleStart(module);
+    expect(reporter.line(Date.now())).toMatch(/ \| in v2\/compute\.spec\.ts\n$/);
     const waiting = { ...check('V2-COMPUTE-STATE-001 waits', {}), id: 't2' } as unknown as TestCase;
     reporter.onTestCaseReady({ ...check('V1-STATUS-SYSTEMS-001 no v1 URL', {}), id: 't1' } as unknown as TestCase);
     reporter.onTestCaseResult({ ...check('V1-STATUS-SYSTEMS-001 no v1 URL', {}), id: 't1' } as unknown as TestCase);
@@ -46,6 +50,8 @@ test('leaves out checks the run rules out, and while a check waits names it on a
     vi.advanceTimersByTime(1000);
     expect(written.at(-1)).toMatch(/\] 0\/2 checks, .* \| running V2-COMPUTE-STATE-001\n$/);
     reporter.onTestCaseResult(waiting);
+    expect(reporter.line(Date.now())).toMatch(/\] 1\/2 checks, [^|]*\|[^|]*\| in v2\/compute\.spec\.ts\n$/);
+    reporter.onTestModuleEnd(module);
     expect(reporter.line(Date.now())).toMatch(/\] 1\/2 checks, [^|]*\|[^|]*$/);
     reporter.onTestRunEnd();
     const count = written.length;

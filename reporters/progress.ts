@@ -35,6 +35,8 @@ export class ProgressReporter implements Reporter {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Checks started and not yet finished, by test id, with their requirement. */
   readonly #running = new Map<string, string>();
+  /** Suite files started and not yet ended: what a wait in a setup hook is in. */
+  readonly #modules = new Map<string, string>();
   readonly #tty = Boolean(process.stderr.isTTY);
   readonly #everyMs: number;
 
@@ -66,6 +68,14 @@ export class ProgressReporter implements Reporter {
     return id;
   }
 
+  onTestModuleStart(module: TestModule) {
+    this.#modules.set(module.id, module.moduleId.split('/').slice(-2).join('/'));
+  }
+
+  onTestModuleEnd(module: TestModule) {
+    this.#modules.delete(module.id);
+  }
+
   onTestModuleCollected(module: TestModule) {
     for (const test of module.children.allTests()) if (this.#counted(test)) this.#total++;
   }
@@ -91,7 +101,15 @@ export class ProgressReporter implements Reporter {
   onTestRunEnd() {
     clearInterval(this.#heartbeat);
     this.#running.clear();
+    this.#modules.clear();
     if (this.#tty && this.#done > 0) process.stderr.write('\n');
+  }
+
+  /** What the run is busy with: the checks running, else the suite files (a setup hook may be waiting). */
+  #activity(): string {
+    if (this.#running.size > 0) return ` | running ${[...new Set(this.#running.values())].slice(0, 3).join(', ')}`;
+    if (this.#modules.size > 0) return ` | in ${[...this.#modules.values()].slice(0, 2).join(', ')}`;
+    return '';
   }
 
   line(now: number): string {
@@ -104,7 +122,7 @@ export class ProgressReporter implements Reporter {
       `[f7t-conformance${system}] ${this.#done}/${total} checks, ETA ${seconds(left)}` +
       ` | API ${seconds(this.#progress.apiMs)}, queue wait ${seconds(this.#progress.waitMs)}` +
       `, elapsed ${seconds(now - this.#progress.startedAt)}` +
-      (this.#running.size > 0 ? ` | running ${[...new Set(this.#running.values())].slice(0, 3).join(', ')}` : '');
+      this.#activity();
     return this.#tty ? `\r\u001b[2K${text}` : `${text}\n`;
   }
 }
