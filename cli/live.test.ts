@@ -1,18 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../simulator/engines/fs/index.ts';
+import { runCli, type CliOptions } from './run-cli.ts';
 import { startServer, type RunningSimulator } from './serve.ts';
 import { shapeFromProfile } from './site-shape.ts';
 import { readSiteProfile } from './site-profile.ts';
 
 // A live run (no control plane) against `serve` on a port: afterwards, also after Ctrl-C, the
 // site holds nothing the run made. The test looks inside the simulator to be sure.
-
-const bin = fileURLToPath(new URL('../bin/f7t-conformance.ts', import.meta.url));
 
 function profileText(origin: string): string {
   return [
@@ -69,27 +66,8 @@ function inventory(running: RunningSimulator) {
   return { paths, active, objects };
 }
 
-function check(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'check', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, child);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const check = (args: string[], onStderr?: CliOptions['onStderr']) =>
+  runCli(['check', ...args], { timeoutMs: 240_000, ...(onStderr ? { onStderr } : {}) });
 
 describe('a live run against serve', () => {
   let running: RunningSimulator;
@@ -211,16 +189,8 @@ test('plan asks the site only GETs and token requests, and prints the matrix', a
       profileText(running.url).replace('identities:', 'expiredToken: ${F7T_NO_SUCH_VAR:-}\nidentities:'),
     );
     const before = running.simulator.control.journal().length;
-    const result = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, 'plan', '--site', site, '--read-only'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
-    expect(result.code).toBe(0);
+    const result = await runCli(['plan', '--site', site, '--read-only']);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^compute\s+run \d+ \/ skip \d+/m);
     expect(result.stdout).toMatch(/--read-only: the check would change something on the site: \d+/);
     expect(result.stdout).toMatch(/needs an expired token of the site \(expiredToken\)/);

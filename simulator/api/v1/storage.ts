@@ -205,7 +205,9 @@ export function createStorageRoutes(sim: SimulatorContext) {
     } catch {
       throw new V1Error(400, { error: 'Invalid X-Task-Id' });
     }
-    // Upstream deletes every object staged under the task's prefix, uploads and downloads alike.
+    // Upstream means to delete every object staged under the task's prefix, uploads and downloads
+    // alike. DEVIATION: v1.16.6 with S3 (signature v4) deletes `<task>/<task>/<name>`, a key that is
+    // not there, so the object stays; with nothing staged it answers 500. The simulator deletes.
     const bucket = user.name;
     if (sim.state.objects.hasBucket(bucket)) {
       for (const o of sim.state.objects.list(bucket, { prefix: `${task.id}/` }).contents)
