@@ -1,4 +1,10 @@
-import { AbortMultipartUploadCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { isTerminalState } from '../spec/types.ts';
 import type { ClientCredentials, RemoteTargetConfig } from '../suites/harness/config.ts';
 import { claims } from '../suites/harness/drivers.ts';
@@ -86,7 +92,9 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
   };
   const v1Headers = (system: string, extra: Record<string, string> = {}) => ({ 'X-Machine-Name': system, ...extra });
 
-  // 1. Jobs and v1 tasks the run made.
+  // 1. Jobs and v1 tasks the run made. A v1 external transfer's object is also looked for below:
+  // an invalidate that answers 201 need not have removed it (v1.16.6 on S3 does not).
+  const staged: { system: string; identity: IdentityLabel; url: string; prefix?: string }[] = [];
   const submissions: { system: string; identity: IdentityLabel; dir: string; parent: string }[] = [];
   const jobs = new Map<string, { system: string; identity: IdentityLabel; jobId: string }>();
   for (const e of entries) {
@@ -106,10 +114,17 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
     if (stored?.[1] && jobFile)
       submissions.push({ ...e, dir: String(jobFile).slice(0, String(jobFile).lastIndexOf('/')), parent: stored[1] });
     if (e.operation.includes('/storage/xfer-external/')) {
+      // Without a URL in the task (an upload past 111), v1 stages in the user's bucket under the task id.
+      const url =
+        stagedObjectUrl(data) ??
+        (config.store && s.username
+          ? `${config.store.endpoint.replace(/\/+$/, '')}/${encodeURIComponent(s.username)}/${e.taskId}/`
+          : undefined);
+      if (url) staged.push({ system: e.system, identity: e.identity, url, prefix: `${e.taskId}/` });
       const answer = await call(s, 'POST', `${v1}/storage/xfer-external/invalidate`, {
         headers: { 'X-Task-Id': e.taskId },
       }).catch(() => undefined);
-      if (answer && answer.status < 300) done.push(`invalidated the staged object of v1 task ${e.taskId}`);
+      if (answer && answer.status < 300) done.push(`asked the site to invalidate v1 task ${e.taskId}`);
     }
   }
   for (const job of jobs.values()) {
@@ -143,7 +158,10 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
   }
 
   // 2. Staged objects: deleted with the store's credentials; without them they wait for the lifecycle rule.
-  const objects = entries.filter((e): e is Extract<LedgerEntry, { kind: 'object' }> => e.kind === 'object');
+  const objects: { system: string; url: string; prefix?: string }[] = [
+    ...entries.filter((e): e is Extract<LedgerEntry, { kind: 'object' }> => e.kind === 'object'),
+    ...staged,
+  ];
   const s3 = config.store
     ? new S3Client({
         endpoint: config.store.endpoint,
@@ -162,6 +180,13 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
       continue;
     }
     if (!s3) {
+      // A v1 download URL tells by itself whether the invalidate removed its object.
+      if (o.prefix && !url.searchParams.has('uploadId')) {
+        const still = await fetch(o.url, { method: 'GET' })
+          .then(async (r) => (await r.arrayBuffer(), r.status === 200))
+          .catch(() => false);
+        if (!still) continue;
+      }
       problems.push({
         kind: 'object',
         what: shown,
@@ -177,13 +202,31 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
         .then(() => done.push(`aborted the unfinished upload of ${located.bucket}/${located.key}`))
         .catch(() => undefined); // completed, or gone
     }
-    if (seen.has(`${located.bucket}/${located.key}`)) continue;
-    seen.add(`${located.bucket}/${located.key}`);
-    try {
-      await s3.send(new DeleteObjectCommand({ Bucket: located.bucket, Key: located.key }));
-      done.push(`deleted the staged object ${located.bucket}/${located.key}`);
-    } catch (error) {
-      problems.push({ kind: 'object', what: shown, system: o.system, note: (error as Error).message });
+    // A v1 task stages under its id: whatever the site put there goes too.
+    const keys = [located.key];
+    if (o.prefix) {
+      const listed = await s3
+        .send(new ListObjectsV2Command({ Bucket: located.bucket, Prefix: o.prefix }))
+        .catch(() => undefined);
+      for (const c of listed?.Contents ?? []) if (c.Key && !keys.includes(c.Key)) keys.push(c.Key);
+    }
+    for (const key of keys) {
+      if (seen.has(`${located.bucket}/${key}`)) continue;
+      seen.add(`${located.bucket}/${key}`);
+      // Only what is there is deleted (and said to be): S3 answers a delete of a missing key with 204.
+      const there = await s3
+        .send(new HeadObjectCommand({ Bucket: located.bucket, Key: key }))
+        .then(() => true)
+        .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
+          error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404 ? false : undefined,
+        );
+      if (there === false) continue;
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: located.bucket, Key: key }));
+        done.push(`deleted the staged object ${located.bucket}/${key}`);
+      } catch (error) {
+        problems.push({ kind: 'object', what: shown, system: o.system, note: (error as Error).message });
+      }
     }
   }
 
@@ -231,6 +274,17 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
   await scan(true);
   const leftovers = [...(await scan(false)), ...problems];
   return { done, leftovers };
+}
+
+/** The URL of the object a v1 external transfer task staged: a download's URL, or an upload's target. */
+function stagedObjectUrl(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as { url?: unknown; msg?: { parameters?: { url?: unknown; data?: { key?: unknown } } } };
+  if (typeof d.url === 'string') return d.url;
+  const form = d.msg?.parameters;
+  if (typeof form?.url === 'string' && typeof form.data?.key === 'string')
+    return `${form.url.replace(/\/+$/, '')}/${form.data.key.split('/').map(encodeURIComponent).join('/')}`;
+  return undefined;
 }
 
 type Call = (s: Session, method: string, url: string, init?: RequestInit) => Promise<{ status: number; body: unknown }>;

@@ -126,6 +126,30 @@ describe('a live run against serve', () => {
     expect(after.objects.filter((o) => !before.objects.includes(o))).toEqual([]);
   }, 240_000);
 
+  test('an invalidate that answers 201 and leaves the object (as v1.16.6 on S3 does) does not fool the cleanup', async () => {
+    running.simulator.control.injectFault({
+      method: 'POST',
+      path: '/v1/storage/xfer-external/invalidate',
+      status: 201,
+      body: { success: 'URL invalidated successfully' },
+    });
+    try {
+      const before = inventory(running);
+      const out = join(dir, 'v1-invalidate');
+      const result = await check(['--site', site, '--out', out, '--report', 'json', '--filter', 'V1-STORAGE-EXT']);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+        cleanup: { done: string[]; leftovers: unknown[] };
+      };
+      expect(report.cleanup.done.filter((line) => line.startsWith('deleted the staged object alice/'))).not.toEqual([]);
+      expect(report.cleanup.leftovers).toEqual([]);
+      const after = inventory(running);
+      expect(after.objects.filter((o) => !before.objects.includes(o))).toEqual([]);
+    } finally {
+      running.simulator.control.clearFaults();
+    }
+  }, 240_000);
+
   test('interrupted with SIGINT mid-run, it cancels, removes and exits 130', async () => {
     const before = inventory(running);
     const out = join(dir, 'interrupted');
