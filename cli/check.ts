@@ -67,9 +67,12 @@ function expectedChecks(filter: string | undefined, target: TargetConfig, readOn
   return count;
 }
 
-/** Fails fast, with one line, when the token endpoint or the API cannot be reached. */
-async function preflight(target: TargetConfig): Promise<string[] | undefined> {
-  if (target.kind !== 'remote') return undefined;
+/**
+ * Fails fast, with one line, when the token endpoint or the API cannot be reached. Gives the
+ * systems the site lists and the token it got (the expired-token check may wait for it to expire).
+ */
+async function preflight(target: TargetConfig): Promise<{ systems?: string[]; token?: string }> {
+  if (target.kind !== 'remote') return {};
   const { token } = await requestToken((input, init) => fetch(input, init), target.tokenUrl, target.primary);
   const base = (target.baseUrl || target.v1BaseUrl || '').replace(/\/+$/, '');
   let response: Response;
@@ -82,7 +85,7 @@ async function preflight(target: TargetConfig): Promise<string[] | undefined> {
     systems?: { name: string }[];
     out?: { system: string }[];
   };
-  return (body.systems?.map((s) => s.name) ?? body.out?.map((s) => s.system))?.slice(0, 1);
+  return { systems: (body.systems?.map((s) => s.name) ?? body.out?.map((s) => s.system))?.slice(0, 1), token };
 }
 
 function redactedTarget(target: TargetConfig): Record<string, unknown> {
@@ -104,7 +107,7 @@ function redactedTarget(target: TargetConfig): Record<string, unknown> {
  * 2 (the harness could not run, or errors left MUSTs unchecked), 130 (interrupted).
  */
 export async function runCheck(config: CheckConfig): Promise<number> {
-  let discovered: string[] | undefined;
+  let discovered: { systems?: string[]; token?: string };
   try {
     discovered = await preflight(config.target);
   } catch (error) {
@@ -117,11 +120,16 @@ export async function runCheck(config: CheckConfig): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const ledger = resolve(outDir, `ledger-${runId}.jsonl`);
   writeFileSync(ledger, '');
-  const target = config.target;
+  const given = config.target;
+  // Without an expired token or a control plane to mint one, the preflight's token will do once it expires.
+  const target: TargetConfig =
+    given.kind === 'remote' && !given.expiredToken && !given.controlUrl && discovered.token
+      ? { ...given, agingToken: discovered.token }
+      : given;
   const systems = config.systems?.length
     ? config.systems
     : target.kind === 'remote'
-      ? [target.system ?? discovered?.[0] ?? '']
+      ? [target.system ?? discovered.systems?.[0] ?? '']
       : [target.system ?? defaultSite.systems[0]?.name ?? ''];
   const deviations = config.deviations ?? [];
   const remote = target.kind === 'remote';

@@ -217,7 +217,7 @@ test('plan asks the site only GETs and token requests, and prints the matrix', a
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^compute\s+run \d+ \/ skip \d+/m);
     expect(result.stdout).toMatch(/--read-only: the check would change something on the site: \d+/);
-    expect(result.stdout).toMatch(/needs an expired token of the site \(expiredToken\)/);
+    expect(result.stdout).toMatch(/the site's tokens outlive the job budget, and the profile gives no expired token/);
     const asked = running.simulator.control.journal().slice(before);
     expect(asked.length).toBeGreaterThan(2);
     const writing = asked.filter((e) => e.method !== 'GET' && !(e.method === 'POST' && e.path === '/auth/token'));
@@ -226,3 +226,47 @@ test('plan asks the site only GETs and token requests, and prints the matrix', a
     await running.close();
   }
 }, 60_000);
+
+test("without an expired token, the expired-token check waits for the run's first token to expire", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'f7t-aging-'));
+  // Tokens that live 40 s (FirecREST refuses one with under 30 s left): the wait stays short.
+  const running = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    seed: undefined,
+    clients: [],
+    publicUrl: undefined,
+    clock: { mode: 'real' },
+    controlPlane: false,
+    privateJobs: false,
+    tokenTtlS: 40,
+  });
+  try {
+    const site = join(dir, 'site.yaml');
+    writeFileSync(site, profileText(running.url));
+    const plan = await runCli(['plan', '--site', site]);
+    expect(plan.stdout).toMatch(/V2-AUTH-EXPIRED-001 waits for the run's first token to expire \(it lives 4\d s;/);
+    const out = join(dir, 'out');
+    const result = await runCli(
+      ['check', '--site', site, '--out', out, '--report', 'json', '--filter', 'V2-AUTH-EXPIRED-001'],
+      {
+        timeoutMs: 180_000,
+      },
+    );
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      results: { requirement: string; outcome: string; waitMs?: number; reason?: string }[];
+    };
+    const expired = report.results.filter((r) => r.requirement === 'V2-AUTH-EXPIRED-001');
+    expect(expired, result.stdout + result.stderr).toHaveLength(1);
+    expect(expired[0]?.outcome, expired[0]?.reason).toBe('pass');
+    // The wait is reported as waiting, apart from the API's time.
+    expect(expired[0]?.waitMs).toBeGreaterThan(20_000);
+    // The site was asked with a token it had issued and that had expired: its answer was 401.
+    const refused = running.simulator.control
+      .journal()
+      .filter((e) => e.path === '/v2/status/systems' && e.status === 401);
+    expect(refused.length).toBeGreaterThan(0);
+  } finally {
+    await running.close();
+  }
+}, 200_000);

@@ -13,7 +13,7 @@ const usage = `f7t-conformance: conformance harness and simulator for FirecREST
 Usage:
   f7t-conformance serve [--site site.yaml] [--port 8000] [--host 127.0.0.1] [--seed N]
                         [--client ID:SECRET:USERNAME]... [--clock real|manual|scaled:K] [--public-url URL]
-                        [--no-control-plane] [--private-jobs]
+                        [--no-control-plane] [--private-jobs] [--token-ttl SECONDS]
   f7t-conformance check --site site.yaml [--read-only] [--deviations FILE] [--filter TEXT] [--out DIR]
                         [--report console,junit,json,html] [--no-progress]
   f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
@@ -70,6 +70,7 @@ async function serve(args: string[]): Promise<number> {
       'public-url': { type: 'string' },
       'no-control-plane': { type: 'boolean', default: false },
       'private-jobs': { type: 'boolean', default: false },
+      'token-ttl': { type: 'string' },
     },
   });
   const controlPlane = !values['no-control-plane'];
@@ -99,6 +100,8 @@ async function serve(args: string[]): Promise<number> {
     clock: parseClock(values.clock),
     controlPlane,
     privateJobs: values['private-jobs'],
+    // Over 30 s: FirecREST refuses a token with less than 30 s left.
+    tokenTtlS: parseInteger('--token-ttl', values['token-ttl'], 31, 86_400),
   });
   process.stdout.write(`${await describeServer(running, controlPlane)}\n`);
   await new Promise<void>((resolve) => {

@@ -15,6 +15,8 @@ export interface ServeConfig {
   readonly privateJobs: boolean;
   /** The site's shape (from a site profile); the default site when absent. */
   readonly site?: SiteShape | undefined;
+  /** How long the issuer's tokens live (default 300 s, as Keycloak's). */
+  readonly tokenTtlS?: number | undefined;
 }
 
 export interface RunningSimulator {
@@ -50,6 +52,7 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
     privateJobs: config.privateJobs,
     ...(config.site ? { site: config.site } : {}),
     ...(config.seed === undefined ? {} : { seed: config.seed }),
+    ...(config.tokenTtlS === undefined ? {} : { tokenTtlS: config.tokenTtlS }),
   });
   started.simulator = simulator;
   return {

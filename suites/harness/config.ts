@@ -69,6 +69,11 @@ export interface RemoteTargetConfig {
   readonly jobBudgetS?: number | undefined;
   /** A token the site's issuer signed that has expired since (a live site cannot mint one on request). */
   readonly expiredToken?: string | undefined;
+  /**
+   * A token of the site's issuer obtained when the run began: without an expired token, the
+   * expired-token check waits for this one to expire when that fits in the job budget.
+   */
+  readonly agingToken?: string | undefined;
 }
 
 export type TargetConfig = EmbeddedTargetConfig | RemoteTargetConfig;

@@ -40,6 +40,7 @@ export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promis
     },
     jobBudgetS: 3600,
     expiredToken: undefined,
+    agingToken: undefined,
     run: config.run ?? {},
     close: async () => {},
   };

@@ -57,6 +57,8 @@ export interface CheckContext {
    * does not settle within its budget (30 s: tasks are short background operations) fails the check.
    */
   waitForTask(client: Client, taskId: string, until?: (task: V1Task) => boolean, budgetS?: number): Promise<V1Task>;
+  /** Waits out the wall clock (a token's expiry, say); counted as waiting, as a queue wait is. */
+  pause(seconds: number): Promise<void>;
 }
 
 interface Discovered {
@@ -311,6 +313,7 @@ export function useHarness(options: HarnessOptions = {}) {
             return job && until(job) ? job : undefined;
           }),
         ),
+      pause: (seconds) => timed(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds) * 1000))),
       async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status), budgetS = TASK_BUDGET_S) {
         let last: V1Task | undefined;
         try {

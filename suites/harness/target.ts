@@ -31,6 +31,8 @@ export interface Target {
   readonly jobBudgetS: number;
   /** A saved token of the site's issuer that has expired, when the operator gave one. */
   readonly expiredToken: string | undefined;
+  /** A token obtained when the run began, to wait on when no expired token was given. */
+  readonly agingToken: string | undefined;
   /** How this run goes: its id, ledger, read-only mode and the site's job settings. */
   readonly run: RunSettings;
   close(): Promise<void>;
@@ -119,6 +121,7 @@ export function createRemoteTarget(config: RemoteTargetConfig): Target {
       : undefined,
     jobBudgetS: config.jobBudgetS ?? 180,
     expiredToken: config.expiredToken,
+    agingToken: config.agingToken,
     run: config.run ?? {},
     close: async () => {},
   };
