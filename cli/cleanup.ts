@@ -249,7 +249,26 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
             done.push(`removed ${dir} on ${system}`);
           } else found.push({ kind: 'file', what: dir, system });
         }
-        if (!target.baseUrl) continue;
+        if (!target.baseUrl) {
+          // A v1-only site: its job list (a task) against the run's job ids and prefix.
+          if (!v1) continue;
+          const active = await v1ActiveJobs(call, s, v1, system).catch(() => undefined);
+          if (!active) {
+            if (!act)
+              found.push({ kind: 'job', what: 'the job list', system, note: 'the v1 job list could not be read' });
+            continue;
+          }
+          const ours = new Set(
+            [...jobs.values()].filter((j) => j.system === system && j.identity === s.label).map((j) => j.jobId),
+          );
+          for (const j of active.filter((j) => ours.has(j.jobid) || j.name.includes(prefix))) {
+            if (act) {
+              const answer = await call(s, 'DELETE', `${v1}/compute/jobs/${j.jobid}`, { headers: v1Headers(system) });
+              if (answer.status < 300) done.push(`cancelled job ${j.jobid} on ${system} (was ${j.state})`);
+            } else found.push({ kind: 'job', what: `job ${j.jobid} (${j.state})`, system });
+          }
+          continue;
+        }
         const listed = await call(s, 'GET', `${v2}/compute/${system}/jobs`).catch(() => undefined);
         const mine = ((listed?.body as { jobs?: Record<string, unknown>[] } | undefined)?.jobs ?? []).filter((j) => {
           const raw = (j.status as { state?: unknown } | undefined)?.state;
@@ -284,6 +303,36 @@ function stagedObjectUrl(data: unknown): string | undefined {
   const form = d.msg?.parameters;
   if (typeof form?.url === 'string' && typeof form.data?.key === 'string')
     return `${form.url.replace(/\/+$/, '')}/${form.data.key.split('/').map(encodeURIComponent).join('/')}`;
+  return undefined;
+}
+
+/** The user's queued and running jobs on a v1 site (a task that lists them), or undefined. */
+async function v1ActiveJobs(
+  call: Call,
+  s: Session,
+  v1: string,
+  system: string,
+): Promise<{ jobid: string; name: string; state: string }[] | undefined> {
+  const started = await call(s, 'GET', `${v1}/compute/jobs`, { headers: { 'X-Machine-Name': system } });
+  const taskId = (started.body as { task_id?: unknown }).task_id;
+  if (started.status !== 200 || typeof taskId !== 'string') return undefined;
+  for (let i = 0; i < 30; i++) {
+    const task = (await call(s, 'GET', `${v1}/tasks/${taskId}`)).body as {
+      task?: { status?: string; data?: unknown };
+    };
+    const status = task.task?.status;
+    if (status === '200') {
+      const data = task.task?.data;
+      const rows = typeof data === 'object' && data !== null ? Object.values(data as Record<string, unknown>) : [];
+      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+      return rows.flatMap((row) => {
+        const r = row as { jobid?: unknown; name?: unknown; state?: unknown };
+        return text(r.jobid) ? [{ jobid: text(r.jobid), name: text(r.name), state: text(r.state) }] : [];
+      });
+    }
+    if (status !== '100' && status !== '101') return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   return undefined;
 }
 
