@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../simulator/engines/fs/index.ts';
 import { runCli, type CliOptions } from './run-cli.ts';
-import { startServer, type RunningSimulator } from './serve.ts';
+import { startServer, type RunningSimulator, type ServeConfig } from './serve.ts';
 import { shapeFromProfile } from './site-shape.ts';
 import { readSiteProfile } from './site-profile.ts';
 
@@ -34,6 +34,20 @@ function profileText(origin: string): string {
     '',
   ].join('\n');
 }
+
+/** A simulator on a free port of this machine, live (no control plane) unless told otherwise. */
+const startSite = (config: Partial<ServeConfig>) =>
+  startServer({
+    port: 0,
+    host: '127.0.0.1',
+    seed: undefined,
+    clients: [],
+    publicUrl: undefined,
+    clock: { mode: 'real' },
+    controlPlane: false,
+    privateJobs: false,
+    ...config,
+  });
 
 /** Everything on the site a run could leave behind: paths, active jobs, objects and open uploads. */
 function inventory(running: RunningSimulator) {
@@ -77,16 +91,9 @@ describe('a live run against serve', () => {
     dir = mkdtempSync(join(tmpdir(), 'f7t-live-'));
     // The profile names the port, so the simulator is shaped from a first draft and told its URL.
     writeFileSync(join(dir, 'draft.yaml'), profileText('http://127.0.0.1:1'));
-    running = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      seed: undefined,
-      clients: [],
-      publicUrl: undefined,
+    running = await startSite({
       // Jobs and transfers run 60 times faster than the wall: a live run still waits for them.
       clock: { mode: 'scaled', scale: 60 },
-      controlPlane: false,
-      privateJobs: false,
       site: shapeFromProfile(readSiteProfile(join(dir, 'draft.yaml'))),
     });
     site = join(dir, 'site.yaml');
@@ -225,16 +232,7 @@ describe('a live run against serve', () => {
 
 test('plan asks the site only GETs and token requests, and prints the matrix', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'f7t-plan-'));
-  const running = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    seed: undefined,
-    clients: [],
-    publicUrl: undefined,
-    clock: { mode: 'manual' },
-    controlPlane: true,
-    privateJobs: false,
-  });
+  const running = await startSite({ clock: { mode: 'manual' }, controlPlane: true });
   try {
     const site = join(dir, 'site.yaml');
     writeFileSync(
@@ -259,17 +257,7 @@ test('plan asks the site only GETs and token requests, and prints the matrix', a
 test("without an expired token, the expired-token check waits for the run's first token to expire", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'f7t-aging-'));
   // Tokens that live 40 s (FirecREST refuses one with under 30 s left): the wait stays short.
-  const running = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    seed: undefined,
-    clients: [],
-    publicUrl: undefined,
-    clock: { mode: 'real' },
-    controlPlane: false,
-    privateJobs: false,
-    tokenTtlS: 40,
-  });
+  const running = await startSite({ tokenTtlS: 40 });
   try {
     const site = join(dir, 'site.yaml');
     writeFileSync(site, profileText(running.url));
