@@ -157,35 +157,6 @@ describe('a live run against serve', () => {
     }
   }, 240_000);
 
-  test('on a v1-only site, a job whose cancel went astray is found by the scan and cancelled', async () => {
-    // The check's own cancel and the cleanup's first are lost: only the scan of the job list is left.
-    running.simulator.control.injectFault({ method: 'DELETE', path: '/v1/compute/jobs/*', status: 500, times: 2 });
-    try {
-      const v1Only = join(dir, 'v1-only.yaml');
-      writeFileSync(v1Only, profileText(running.url).replace(/^ {2}v2: .*\n/m, ''));
-      const out = join(dir, 'v1-only');
-      const result = await check([
-        '--site',
-        v1Only,
-        '--out',
-        out,
-        '--report',
-        'json',
-        '--filter',
-        'V1-COMPUTE-JOBS-001',
-      ]);
-      expect(result.code, result.stdout + result.stderr).toBe(0);
-      const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-        cleanup: { done: string[]; leftovers: unknown[] };
-      };
-      expect(report.cleanup.done.filter((line) => /^cancelled job \d+ on daint/.test(line))).toHaveLength(1);
-      expect(report.cleanup.leftovers).toEqual([]);
-      expect(inventory(running).active).toEqual([]);
-    } finally {
-      running.simulator.control.clearFaults();
-    }
-  }, 240_000);
-
   test('interrupted with SIGINT mid-run, it cancels, removes and exits 130', async () => {
     const before = inventory(running);
     const out = join(dir, 'interrupted');
@@ -287,3 +258,26 @@ test("without an expired token, the expired-token check waits for the run's firs
     await running.close();
   }
 }, 200_000);
+
+test('on a v1-only site, a job whose cancel went astray is found by the scan and cancelled', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'f7t-v1-only-'));
+  // A real clock: the job (sleep 600) is still running when the scan comes, however slow the machine.
+  const running = await startSite({});
+  // The check's own cancel and the cleanup's first are lost: only the scan of the job list is left.
+  running.simulator.control.injectFault({ method: 'DELETE', path: '/v1/compute/jobs/*', status: 500, times: 2 });
+  try {
+    const site = join(dir, 'v1-only.yaml');
+    writeFileSync(site, profileText(running.url).replace(/^ {2}v2: .*\n/m, ''));
+    const out = join(dir, 'out');
+    const result = await check(['--site', site, '--out', out, '--report', 'json', '--filter', 'V1-COMPUTE-JOBS-001']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      cleanup: { done: string[]; leftovers: unknown[] };
+    };
+    expect(report.cleanup.done.filter((line) => /^cancelled job \d+ on daint/.test(line))).toHaveLength(1);
+    expect(report.cleanup.leftovers).toEqual([]);
+    expect(inventory(running).active).toEqual([]);
+  } finally {
+    await running.close();
+  }
+}, 240_000);
