@@ -14,7 +14,7 @@ import { verdictLine } from '../reporters/verdict.ts';
 import { findRequirement } from '../spec/requirements.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
 import { HarnessError } from '../suites/harness/errors.ts';
-import { describe, requestToken } from '../suites/harness/target.ts';
+import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
 import { cleanUp, type StagingStore } from './cleanup.ts';
 import type { ReportKind } from './report-kinds.ts';
 
@@ -187,7 +187,7 @@ export async function runCheck(config: CheckConfig): Promise<number> {
           provide: { target: provided },
           reporters,
           outputFile: { junit: resolve(outDir, junit) },
-          testTimeout: remote ? ((target as { jobBudgetS?: number }).jobBudgetS ?? 180) * 1000 + 60_000 : 30_000,
+          testTimeout: remote ? (target.jobBudgetS ?? DEFAULT_JOB_BUDGET_S) * 1000 + 60_000 : 30_000,
           hookTimeout: 120_000,
           ...(config.filter ? { testNamePattern: config.filter } : {}),
           // A live site is shared: keep the load on it modest.

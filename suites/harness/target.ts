@@ -38,6 +38,9 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** Longest wait for a job (or a token's expiry) on a live site when the operator gives none, in seconds. */
+export const DEFAULT_JOB_BUDGET_S = 180;
+
 export async function requestToken(fetcher: Fetch, tokenUrl: string, credentials: ClientCredentials) {
   let response: Response;
   try {
@@ -119,7 +122,7 @@ export function createRemoteTarget(config: RemoteTargetConfig): Target {
           mintToken: async (o) => String((await post('/tokens', o)).access_token),
         }
       : undefined,
-    jobBudgetS: config.jobBudgetS ?? 180,
+    jobBudgetS: config.jobBudgetS ?? DEFAULT_JOB_BUDGET_S,
     expiredToken: config.expiredToken,
     agingToken: config.agingToken,
     run: config.run ?? {},
