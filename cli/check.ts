@@ -17,6 +17,7 @@ import { HarnessError } from '../suites/harness/errors.ts';
 import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
 import { cleanUp, type StagingStore } from './cleanup.ts';
 import type { ReportKind } from './report-kinds.ts';
+import { missingApi, ruledOutByScope, type RunScope } from './run-scope.ts';
 
 export interface CheckConfig {
   readonly target: TargetConfig;
@@ -46,12 +47,15 @@ const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 function ruledOut(id: string, target: TargetConfig, readOnly: boolean): boolean {
   const req = findRequirement(id);
   if (!req) return false;
-  const run = target.run;
-  if (req.writes && (readOnly || run?.readOnly)) return true;
-  if ((req.profile === 'transfer' || req.profile === 'workflow') && run?.transfer === 'none') return true;
-  if (target.kind !== 'remote') return false;
-  if (req.profile.startsWith('v1-') ? !target.v1BaseUrl : !target.baseUrl) return true;
-  return Boolean(req.needsSecondIdentity && !target.second);
+  const remote = target.kind === 'remote';
+  const scope: RunScope = {
+    v1Url: !remote || Boolean(target.v1BaseUrl),
+    v2Url: !remote || Boolean(target.baseUrl),
+    readOnly: readOnly || Boolean(target.run?.readOnly),
+    secondIdentity: !remote || Boolean(target.second),
+    stagedTransfers: target.run?.transfer !== 'none',
+  };
+  return Boolean(missingApi(req, scope) ?? ruledOutByScope(req, scope));
 }
 
 /** How many checks a run will make on one system, from the suites' source (for the progress estimate). */

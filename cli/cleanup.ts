@@ -90,7 +90,6 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
     const answer = await call(s, 'DELETE', `${v2}/compute/${system}/jobs/${jobId}`).catch(() => undefined);
     if (answer && answer.status < 300) done.push(`cancelled job ${jobId} on ${system} (was ${state ?? 'unknown'})`);
   };
-  const v1Headers = (system: string, extra: Record<string, string> = {}) => ({ 'X-Machine-Name': system, ...extra });
 
   // 1. Jobs and v1 tasks the run made. A v1 external transfer's object is also looked for below:
   // an invalidate that answers 201 need not have removed it (v1.16.6 on S3 does not).
@@ -180,10 +179,10 @@ export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
       continue;
     }
     if (!s3) {
-      // A v1 download URL tells by itself whether the invalidate removed its object.
+      // A v1 download URL tells by itself whether the invalidate removed its object (one byte is asked for).
       if (o.prefix && !url.searchParams.has('uploadId')) {
-        const still = await fetch(o.url, { method: 'GET' })
-          .then(async (r) => (await r.arrayBuffer(), r.status === 200))
+        const still = await fetch(o.url, { headers: { range: 'bytes=0-0' } })
+          .then(async (r) => (await r.arrayBuffer(), r.status === 200 || r.status === 206))
           .catch(() => false);
         if (!still) continue;
       }
@@ -313,7 +312,7 @@ async function v1ActiveJobs(
   v1: string,
   system: string,
 ): Promise<{ jobid: string; name: string; state: string }[] | undefined> {
-  const started = await call(s, 'GET', `${v1}/compute/jobs`, { headers: { 'X-Machine-Name': system } });
+  const started = await call(s, 'GET', `${v1}/compute/jobs`, { headers: v1Headers(system) });
   const taskId = (started.body as { task_id?: unknown }).task_id;
   if (started.status !== 200 || typeof taskId !== 'string') return undefined;
   for (let i = 0; i < 30; i++) {
@@ -335,6 +334,8 @@ async function v1ActiveJobs(
   }
   return undefined;
 }
+
+const v1Headers = (system: string, extra: Record<string, string> = {}) => ({ 'X-Machine-Name': system, ...extra });
 
 type Call = (s: Session, method: string, url: string, init?: RequestInit) => Promise<{ status: number; body: unknown }>;
 

@@ -1,6 +1,7 @@
-import { profiles, requirements, type Profile, type Requirement } from '../spec/requirements.ts';
+import { profiles, requirements, type Requirement } from '../spec/requirements.ts';
 import { decodeJwt } from 'jose';
 import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
+import { missingApi, ruledOutByScope, type RunScope } from './run-scope.ts';
 import type { SiteProfile } from './site-profile.ts';
 
 // `plan --site`: what a run would check, on which systems, and what it would skip and why. It
@@ -21,8 +22,6 @@ interface Cell {
   skipped: Map<string, string[]>;
 }
 
-const v1Profile = (p: Profile) => p.startsWith('v1-');
-
 /** Why a requirement's checks would be skipped on this site, or undefined when they would run. */
 function skipReason(
   req: Requirement,
@@ -31,15 +30,20 @@ function skipReason(
   options: PlanOptions,
   tokens: TokenFacts,
 ): string | undefined {
-  const v1 = v1Profile(req.profile);
-  if (v1 && !site.firecrest.v1) return 'the site profile gives no v1 URL (firecrest.v1)';
-  if (!v1 && !site.firecrest.v2) return 'the site profile gives no v2 URL (firecrest.v2)';
+  const scope: RunScope = {
+    v1Url: Boolean(site.firecrest.v1),
+    v2Url: Boolean(site.firecrest.v2),
+    readOnly: options.readOnly ?? false,
+    secondIdentity: site.identities.length >= 2,
+    stagedTransfers: site.transfer?.method !== 'none',
+  };
+  const missing = missingApi(req, scope);
+  if (missing) return missing;
+  const v1 = req.profile.startsWith('v1-');
   const listed = v1 ? systemListed.v1 : systemListed.v2;
   if (listed === false) return `the site does not list this system (${v1 ? 'v1' : 'v2'} GET /status/systems)`;
-  if (options.readOnly && req.writes) return '--read-only: the check would change something on the site';
-  if (req.needsSecondIdentity && site.identities.length < 2) return 'needs a second identity (identities[1])';
-  if ((req.profile === 'transfer' || req.profile === 'workflow') && site.transfer?.method === 'none')
-    return 'the site profile says the site has no staged transfers (transfer.method: none)';
+  const ruledOut = ruledOutByScope(req, scope);
+  if (ruledOut) return ruledOut;
   // Without an expired token, the run waits for its first token to expire, if the budget allows.
   if (req.id === 'V2-AUTH-EXPIRED-001' && !site.expiredToken && !site.controlPlane) {
     if (tokens.lifetimeS === undefined || tokens.lifetimeS > (site.jobs?.budget ?? DEFAULT_JOB_BUDGET_S))

@@ -22,8 +22,12 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
   const notable = results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
   // Skips often share one reason (no v1 URL, --read-only): one entry per reason keeps the failures in view.
   const skipped = new Map<string, CheckResult[]>();
-  for (const r of results)
-    if (r.outcome === 'skip') skipped.set(r.reason ?? '', [...(skipped.get(r.reason ?? '') ?? []), r]);
+  for (const r of results) {
+    if (r.outcome !== 'skip') continue;
+    const group = skipped.get(r.reason ?? '') ?? [];
+    group.push(r);
+    skipped.set(r.reason ?? '', group);
+  }
   if (notable.length > 0 || skipped.size > 0) {
     lines.push('Checks that did not pass:');
     for (const r of notable) {

@@ -148,14 +148,14 @@ check('V2-AUTH-EXPIRED-001', 'answers 401 for an expired token', async (t) => {
   if (t.target.control) expired = await t.target.control.mintToken({ username: t.username, ttl: -60 });
   if (!expired && t.target.agingToken) {
     // The token the run began with: wait for it to expire, when the job budget allows that long.
-    const exp = decodeJwt(t.target.agingToken).exp;
-    const waitS = exp === undefined ? Number.POSITIVE_INFINITY : exp + EXPIRY_MARGIN_S - Date.now() / 1000;
     // The budget bounds the token's remaining life (as plan judges it); the margin comes on top.
-    if (waitS - EXPIRY_MARGIN_S > t.target.jobBudgetS)
+    const exp = decodeJwt(t.target.agingToken).exp;
+    const leftS = exp === undefined ? Number.POSITIVE_INFINITY : exp - Date.now() / 1000;
+    if (leftS > t.target.jobBudgetS)
       return t.skip(
-        `the site's tokens outlive the job budget (${exp === undefined ? 'no exp claim' : `this one for ${Math.round(waitS - EXPIRY_MARGIN_S)} s more`}, budget ${t.target.jobBudgetS} s): give an expired token (expiredToken in the site profile, or --expired-token)`,
+        `the site's tokens outlive the job budget (${exp === undefined ? 'no exp claim' : `this one for ${Math.round(leftS)} s more`}, budget ${t.target.jobBudgetS} s): give an expired token (expiredToken in the site profile, or --expired-token)`,
       );
-    await t.pause(waitS);
+    await t.pause(leftS + EXPIRY_MARGIN_S);
     expired = t.target.agingToken;
   }
   if (!expired)
