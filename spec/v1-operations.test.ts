@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { loadSpec, type Generation } from './load.ts';
+
+// The reference pack lives in shared/ beside the clone (../shared/reference from the repo root),
+// in a working tree and in CI alike. It is read, never copied into the project.
+const referenceDir = fileURLToPath(new URL('../../shared/reference/', import.meta.url));
+const upstreamFiles: Record<Generation, string> = {
+  v1: `${referenceDir}firecrest-v1-openapi.yaml`,
+  v2: `${referenceDir}firecrest-v2-openapi.json`,
+};
+const upstreamCounts: Record<Generation, number> = { v1: 51, v2: 35 };
+const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+
+/**
+ * `METHOD /path` of every operation of a document. A trailing slash is dropped: v1's gateway
+ * routes `/tasks/`, which upstream's description writes `/tasks`.
+ */
+function operationsOf(document: { paths?: Record<string, Record<string, unknown>> }): string[] {
+  return Object.entries(document.paths ?? {})
+    .flatMap(([path, item]) =>
+      methods.filter((m) => m in item).map((m) => `${m.toUpperCase()} ${path.replace(/(?<=.)\/$/, '')}`),
+    )
+    .sort();
+}
+
+function readUpstream(generation: Generation) {
+  const text = readFileSync(upstreamFiles[generation], 'utf8');
+  return (generation === 'v1' ? parse(text) : JSON.parse(text)) as { paths?: Record<string, Record<string, unknown>> };
+}
+
+describe.each(['v1', 'v2'] as const)('the %s document', (generation) => {
+  test(`names the ${upstreamCounts[generation]} operations of upstream's ${generation} description, each on its own path`, async (ctx) => {
+    if (!existsSync(upstreamFiles[generation]))
+      ctx.skip(
+        `upstream's ${generation} description is not at ${upstreamFiles[generation]} (shared/ beside the clone)`,
+      );
+    const ours = operationsOf((await loadSpec(generation)).document as never);
+    const theirs = operationsOf(readUpstream(generation));
+    expect(theirs).toHaveLength(upstreamCounts[generation]);
+    expect(ours).toEqual(theirs);
+  });
+
+  test('has no catch-all templates: every path parameter names a thing, not an operation', async () => {
+    const spec = await loadSpec(generation);
+    const catchAll = spec.operations.filter((op) => /\{(op|what|how|direction)\}/.test(op.path));
+    expect(catchAll.map((op) => `${op.method} ${op.path}`)).toEqual([]);
+  });
+
+  test('answers every operation with a documented success and a documented error', async () => {
+    const spec = await loadSpec(generation);
+    for (const op of spec.operations) {
+      const statuses = Object.keys(op.object.responses ?? {});
+      expect(
+        statuses.some((s) => s.startsWith('2')),
+        `${op.method} ${op.path} has no success`,
+      ).toBe(true);
+      expect(
+        statuses.some((s) => s.startsWith('4')),
+        `${op.method} ${op.path} has no error`,
+      ).toBe(true);
+    }
+  });
+});
