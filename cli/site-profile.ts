@@ -2,6 +2,8 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { JobDefaults, RemoteTargetConfig } from '../suites/harness/config.ts';
+import { findRequirement } from '../spec/requirements.ts';
+import { optInProfiles } from '../spec/run-scope.ts';
 import type { StagingStore } from './cleanup.ts';
 
 // A site profile: what the harness needs to know about one FirecREST deployment, in one YAML file
@@ -35,6 +37,12 @@ export interface SiteProfile {
   readonly controlPlane?: string;
   /** A token of the site's issuer that has expired, for the expired-token check. */
   readonly expiredToken?: string;
+  /** Requirements the site declares not applicable to it, each with its reason: their checks are skipped. */
+  readonly skip?: readonly { readonly id: string; readonly reason: string }[];
+  /** Opt-in profiles to check as well (e.g. `oidc-browser`). */
+  readonly profiles?: readonly string[];
+  /** A certification run: a profile in scope that ends INCOMPLETE makes the run exit 3. */
+  readonly certify?: boolean;
 }
 
 const text = { type: 'string', minLength: 1 } as const;
@@ -105,6 +113,17 @@ const schema = {
     },
     controlPlane: url,
     expiredToken: text,
+    skip: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'reason'],
+        properties: { id: { type: 'string', pattern: '^V\\d-[A-Z0-9-]+-\\d{3}$' }, reason: text },
+      },
+    },
+    profiles: { type: 'array', items: { enum: optInProfiles } },
+    certify: { type: 'boolean' },
   },
 } as const;
 
@@ -151,6 +170,9 @@ export function readSiteProfile(path: string): SiteProfile {
     });
     throw new Error(`${path}: ${problems.join('; ')}`);
   }
+  const unknown = (value.skip ?? []).filter((s) => !findRequirement(s.id));
+  if (unknown.length > 0)
+    throw new Error(`${path}: skip: ${unknown.map((s) => `'${s.id}'`).join(', ')} is not a requirement id`);
   return value;
 }
 
@@ -173,6 +195,8 @@ export function targetOf(profile: SiteProfile): RemoteTargetConfig {
     run: {
       scratch: profile.scratch,
       transfer: profile.transfer?.method ?? 's3',
+      ...(profile.skip?.length ? { skips: Object.fromEntries(profile.skip.map((s) => [s.id, s.reason])) } : {}),
+      ...(profile.profiles?.length ? { optIn: profile.profiles } : {}),
       ...(profile.jobs
         ? {
             jobDefaults: {

@@ -10,13 +10,23 @@ export type CheckResult = CheckRecord;
 /** Exchanges kept for a check that passed: enough to show what was asked and answered. */
 const KEPT_FOR_A_PASS = 2;
 
-function outcomeOf(test: TestCase, level: string | undefined): { outcome: Outcome; reason?: string } {
+function outcomeOf(
+  test: TestCase,
+  level: string | undefined,
+  moduleErrors: string,
+): { outcome: Outcome; reason?: string } {
   const result = test.result();
   switch (result.state) {
     case 'passed':
       return { outcome: 'pass' };
     case 'skipped':
-      return { outcome: 'skip', reason: result.note ?? 'skipped' };
+      // A skip names the configuration that caused it; a check skipped without a word did not run
+      // for a reason nobody declared (its file failed to set up), and that is an error.
+      if (result.note) return { outcome: 'skip', reason: result.note };
+      return {
+        outcome: 'error',
+        reason: `the check did not run${moduleErrors ? `: ${moduleErrors}` : ' and nothing said why'}`,
+      };
     case 'failed': {
       const reason = (result.errors ?? []).map((e) => e.message).join('\n') || 'failed';
       if (test.meta().outcome === 'error') return { outcome: 'error', reason };
@@ -32,13 +42,17 @@ function outcomeOf(test: TestCase, level: string | undefined): { outcome: Outcom
 export function collectResults(modules: ReadonlyArray<TestModule>, root: string, system = ''): CheckResult[] {
   const results: CheckResult[] = [];
   for (const module of modules) {
+    const moduleErrors = module
+      .errors()
+      .map((e) => e.message)
+      .join('\n');
     for (const test of module.children.allTests()) {
       const meta = test.meta();
       const requirement = meta.requirement ?? requirementIdOf(test.name);
       // Checks left out by a name filter were not chosen for this run: they are no outcome.
       if (!requirement || test.options.mode === 'skip') continue;
       const found = findRequirement(requirement);
-      const { outcome, reason } = outcomeOf(test, found?.level);
+      const { outcome, reason } = outcomeOf(test, found?.level, moduleErrors);
       const exchanges = meta.exchanges ?? [];
       results.push({
         requirement,

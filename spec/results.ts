@@ -12,6 +12,8 @@ export interface RecordedExchange {
   readonly responseBody: string;
   readonly diagnostics: readonly string[];
   readonly durationMs: number;
+  /** The operation of our spec the request went to (`v2 GET /status/systems`), when it went to one. */
+  readonly operation?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ declare module '@vitest/runner' {
     /** `error` when the harness or the infrastructure failed rather than the site. */
     outcome?: 'error';
     exchanges?: RecordedExchange[];
+    /** Every operation of our spec the check sent a request to (coverage is measured from these). */
+    operations?: string[];
     /** Time the API took to answer this check's requests, waits aside (ms). */
     apiMs?: number;
     /** Time this check waited for jobs or tasks to reach a state (ms). */

@@ -22,6 +22,8 @@ export interface ResponseToCheck {
 
 export interface Validator {
   validateResponse(response: ResponseToCheck): Diagnostic[];
+  /** The operation a request goes to, as `v2 GET /status/{system_name}/nodes`; undefined off the spec. */
+  operationOf(method: string, path: string): string | undefined;
   /** Validates a request body against the operation's JSON schema. */
   validateRequestBody(operation: Operation, body: unknown): Diagnostic[];
 }
@@ -40,6 +42,11 @@ function toDiagnostics(errors: ErrorObject[] | null | undefined): Diagnostic[] {
     const allowed = e.keyword === 'enum' ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
     return { where: e.instancePath || '/', message: `${e.message ?? e.keyword}${allowed}` };
   });
+}
+
+/** How reports name an operation: generation, method and path template. */
+export function operationKey(operation: Pick<Operation, 'generation' | 'method' | 'path'>): string {
+  return `${operation.generation} ${operation.method} ${operation.path}`;
 }
 
 export function createValidator(spec: LoadedSpec): Validator {
@@ -95,6 +102,10 @@ export function createValidator(spec: LoadedSpec): Validator {
         }
       }
       return diagnostics;
+    },
+    operationOf(method, path) {
+      const operation = spec.findOperation(method, path);
+      return operation ? operationKey(operation) : undefined;
     },
     validateRequestBody(operation, body) {
       const request = operation.object.requestBody as OpenAPIV3_1.RequestBodyObject | undefined;

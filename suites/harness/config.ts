@@ -40,6 +40,10 @@ export interface RunSettings {
   readonly transfer?: 's3' | 'none' | undefined;
   /** Partitions the site profile says the system has: the partitions check expects them listed. */
   readonly partitions?: readonly string[] | undefined;
+  /** Requirement ids the site profile declares skipped, with the reason. */
+  readonly skips?: Readonly<Record<string, string>> | undefined;
+  /** Opt-in profiles the run checks as well (a simulator target checks them all). */
+  readonly optIn?: readonly string[] | undefined;
 }
 
 export interface EmbeddedTargetConfig {

@@ -1,6 +1,6 @@
 import type { Generation } from '../../spec/load.ts';
 import type { FileSystem, System } from '../../spec/types.ts';
-import { HarnessError } from './errors.ts';
+import { evidenceOf, HarnessError } from './errors.ts';
 import type { Client, ClientOptions, Exchange } from './http.ts';
 import type { Identity, Target } from './target.ts';
 
@@ -40,13 +40,15 @@ export const v2Driver: Driver = {
   generation: 'v2',
   baseUrl: (target) => target.baseUrl || { missing: "the site's v2 base URL is not given" },
   async discover(client, target) {
-    const systems = await client.get<{ systems?: System[] }>('/status/systems');
-    if (systems.status !== 200 || !Array.isArray(systems.body.systems)) {
-      throw new HarnessError(`cannot list systems: [GET] /status/systems -> ${systems.status}`);
+    const systems = await client.get<{ systems?: System[] } | undefined>('/status/systems');
+    if (systems.status !== 200 || !Array.isArray(systems.body?.systems)) {
+      throw new HarnessError(`cannot list the systems: ${evidenceOf(systems)}`);
     }
-    const system = target.system ?? systems.body.systems[0]?.name;
-    const chosen = systems.body.systems.find((s) => s.name === system);
-    if (!system || !chosen) throw new HarnessError(`system ${system ?? '(none)'} is not among the site's systems`);
+    const list = systems.body?.systems ?? [];
+    const system = target.system ?? list[0]?.name;
+    const chosen = list.find((s) => s.name === system);
+    if (!system || !chosen)
+      throw new HarnessError(`system ${system ?? '(none)'} is not among the site's systems: ${evidenceOf(systems)}`);
     const fileSystems: FileSystem[] = chosen.fileSystems ?? [];
     const home = fileSystems.find((f) => f.defaultWorkDir) ?? fileSystems.find((f) => f.dataType === 'users');
     return { system, homeBase: home ? home.path.replace(/\/+$/, '') : '/home' };
@@ -72,13 +74,14 @@ export const v1Driver: Driver = {
       missing: "the site's v1 base URL is not given (--v1-target, or firecrest.v1 in the site profile)",
     },
   async discover(client, target) {
-    const systems = await client.get<{ out?: { system: string }[] }>('/status/systems');
-    if (systems.status !== 200 || !Array.isArray(systems.body.out)) {
-      throw new HarnessError(`cannot list v1 systems: [GET] /status/systems -> ${systems.status}`);
+    const systems = await client.get<{ out?: { system: string }[] } | undefined>('/status/systems');
+    if (systems.status !== 200 || !Array.isArray(systems.body?.out)) {
+      throw new HarnessError(`cannot list the v1 systems: ${evidenceOf(systems)}`);
     }
-    const system = target.system ?? systems.body.out[0]?.system;
-    if (!system || !systems.body.out.some((s) => s.system === system)) {
-      throw new HarnessError(`system ${system ?? '(none)'} is not among the site's v1 systems`);
+    const out = systems.body?.out ?? [];
+    const system = target.system ?? out[0]?.system;
+    if (!system || !out.some((s) => s.system === system)) {
+      throw new HarnessError(`system ${system ?? '(none)'} is not among the site's v1 systems: ${evidenceOf(systems)}`);
     }
     const parameters = await client.get<{ out?: { storage?: { name: string; value: unknown }[] } }>(
       '/status/parameters',

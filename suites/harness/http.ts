@@ -109,6 +109,7 @@ export function createClient(
     }
     const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
     const relative = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    const operation = validator.operationOf(method, relative);
     const diagnostics = validator
       .validateResponse({ method, path: relative, status: response.status, headers: response.headers, body: parsed })
       .map((d) => `${d.where}: ${d.message}`);
@@ -127,6 +128,7 @@ export function createClient(
       responseBody: redactText(text).slice(0, MAX_RECORDED_BODY),
       diagnostics,
       durationMs,
+      ...(operation === undefined ? {} : { operation }),
     });
     clientOptions.observe?.(method, relative, response.status, parsed);
     return {

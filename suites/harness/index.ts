@@ -1,15 +1,18 @@
+import { AssertionError } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject, test, type TestContext } from 'vitest';
 import { loadSpec } from '../../spec/load.ts';
 import { findRequirement } from '../../spec/requirements.ts';
+import { skipReason } from '../../spec/run-scope.ts';
 import type { Job } from '../../spec/types.ts';
 import { createValidator, type Validator } from '../../spec/validate.ts';
 import type { RecordedExchange, TargetConfig } from './config.ts';
 import { usernameOf, v1Driver, v2Driver, type Driver } from './drivers.ts';
-import { HarnessError } from './errors.ts';
+import { HarnessError, setupFailed } from './errors.ts';
 import { expectResponse } from './expect.ts';
 import { createClient, type Client, type ClientOptions, type RequestOptions } from './http.ts';
 import { madeBy, record } from './ledger.ts';
+import { scopeOf } from './scope.ts';
 import { createRemoteTarget, type Identity, type Target } from './target.ts';
 import { waitFor } from './wait.ts';
 
@@ -133,6 +136,53 @@ async function withJobDefaults(
   return options;
 }
 
+/**
+ * Polls a job until `until` holds. When the budget runs out, a job still waiting in the queue is
+ * the site's load (an error: the check could not judge); a job that left the queue and never
+ * reached the state the site acknowledged is the site's failure, with the states it went through.
+ */
+async function waitForJobState(
+  d: { readonly target: Target; readonly system: string },
+  client: Client,
+  jobId: string,
+  until: (job: Job) => boolean,
+  what: string,
+): Promise<Job> {
+  const started = Date.now();
+  const timeline: string[] = [];
+  let last: string | undefined;
+  try {
+    return await waitFor(d.target, `job ${jobId} to ${what}`, async () => {
+      const answer = await client.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
+      if (answer.status === 404) return undefined; // not visible yet: clients retry too
+      expectResponse(answer, 200);
+      const job = answer.body.jobs?.[0];
+      const state = job?.status.state;
+      if (state !== undefined && state !== last) {
+        const at = d.target.control ? '' : ` after ${Math.round((Date.now() - started) / 1000)} s`;
+        timeline.push(`${state}${at}`);
+        last = state;
+      }
+      return job && until(job) ? job : undefined;
+    });
+  } catch (error) {
+    if (!(error instanceof HarnessError) || last === undefined || last.startsWith('PENDING')) throw error;
+    throw new AssertionError({
+      message: `job ${jobId} did not ${what} within the job budget (${d.target.jobBudgetS} s); states seen: ${timeline.join(' -> ')}`,
+    });
+  }
+}
+
+/** Every answer a check received conforms to its operation's schema for that status, not only those it looked at. */
+function expectConformingAnswers(log: readonly RecordedExchange[]): void {
+  const departing = log.filter((e) => e.operation && e.diagnostics.length > 0);
+  if (departing.length === 0) return;
+  const lines = departing
+    .slice(0, 5)
+    .map((e) => `[${e.method}] ${new URL(e.url).pathname} -> ${e.status}: ${e.diagnostics.join('; ')}`);
+  throw new AssertionError({ message: `answers that do not conform to the spec:\n${lines.join('\n')}` });
+}
+
 export interface HarnessOptions {
   readonly generation?: keyof typeof drivers;
 }
@@ -182,20 +232,33 @@ export function useHarness(options: HarnessOptions = {}) {
       const baseUrl = driver.baseUrl(target);
       if (typeof baseUrl !== 'string') return { missing: baseUrl.missing, target };
       const validator = createValidator(spec);
-      const probe = createClient(target, validator, target.primary, [], optionsFor(target, baseUrl, '', 'primary'));
-      const { system, homeBase } = await driver.discover(probe, target);
-      const asker = createClient(target, validator, target.primary, [], optionsFor(target, baseUrl, system, 'primary'));
-      const username = await usernameOf(target.primary, () => driver.whoami(asker, system));
-      return { target, validator, baseUrl, system, username, workdir: `${homeBase}/${username}`, homeBase };
+      try {
+        const probe = createClient(target, validator, target.primary, [], optionsFor(target, baseUrl, '', 'primary'));
+        const { system, homeBase } = await driver.discover(probe, target);
+        const asker = createClient(
+          target,
+          validator,
+          target.primary,
+          [],
+          optionsFor(target, baseUrl, system, 'primary'),
+        );
+        const username = await usernameOf(target.primary, () => driver.whoami(asker, system));
+        return { target, validator, baseUrl, system, username, workdir: `${homeBase}/${username}`, homeBase };
+      } catch (error) {
+        await target.close();
+        throw setupFailed(`finding the system to check (${driver.generation})`, error);
+      }
     })();
     return discovered;
   };
+  // A set-up that fails is each check's error, with its evidence: the hook itself never fails, or
+  // vitest would skip the checks without a word.
   beforeAll(async () => {
-    await ready();
+    await ready().catch(() => undefined);
   }, 120_000);
   afterAll(async () => {
-    if (!discovered) return;
-    const d = await discovered;
+    const d = await discovered?.catch(() => undefined);
+    if (!d) return;
     if ('missing' in d) return d.target.close();
     const identities = new Set([...made.keys(), ...leftovers.keys()]);
     for (const identity of identities) {
@@ -303,16 +366,7 @@ export function useHarness(options: HarnessOptions = {}) {
         expectResponse(submitted, 201);
         return String(submitted.body.jobId);
       },
-      waitForJob: (c, jobId, until, what) =>
-        timed(() =>
-          waitFor(d.target, `job ${jobId} to ${what}`, async () => {
-            const answer = await c.get<{ jobs?: Job[] }>(`/compute/${d.system}/jobs/${jobId}`);
-            if (answer.status === 404) return undefined; // not visible yet: clients retry too
-            expectResponse(answer, 200);
-            const job = answer.body.jobs?.[0];
-            return job && until(job) ? job : undefined;
-          }),
-        ),
+      waitForJob: (c, jobId, until, what) => timed(() => waitForJobState(d, c, jobId, until, what)),
       pause: (seconds) => timed(() => new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds) * 1000))),
       async waitForTask(c, taskId, until = (task) => !['100', '101'].includes(task.status), budgetS = TASK_BUDGET_S) {
         let last: V1Task | undefined;
@@ -354,18 +408,20 @@ export function useHarness(options: HarnessOptions = {}) {
         waitApiMs: 0,
       };
       try {
+        if (!requirement) throw new HarnessError(`${id} is not a requirement of the catalogue`);
+        const declared = skipReason(requirement, scopeOf(inject('target')));
+        if (declared) {
+          ctx.skip(declared);
+          return;
+        }
         const d = await ready();
         if ('missing' in d) {
           ctx.skip(d.missing);
           return;
         }
-        if (d.target.run.readOnly && current.writes)
-          ctx.skip('--read-only: this check would create, change or remove something on the site');
-        const profile = requirement?.profile;
-        if ((profile === 'transfer' || profile === 'workflow') && d.target.run.transfer === 'none')
-          ctx.skip('the site profile says the site has no staged transfers (transfer.method: none)');
         running = current;
         await fn(contextFor(d, ctx, log));
+        expectConformingAnswers(log);
       } catch (error) {
         if (error instanceof HarnessError) ctx.task.meta.outcome = 'error';
         throw error;
@@ -375,6 +431,7 @@ export function useHarness(options: HarnessOptions = {}) {
         ctx.task.meta.apiMs = Math.round(api - current.waitApiMs);
         ctx.task.meta.waitMs = Math.round(current.waitMs);
         ctx.task.meta.exchanges = log.slice(-8);
+        ctx.task.meta.operations = [...new Set(log.flatMap((e) => (e.operation ? [e.operation] : [])))];
       }
     });
   };

@@ -1,5 +1,5 @@
 import type { ClientCredentials, RemoteTargetConfig, RunSettings, TargetConfig } from './config.ts';
-import { HarnessError } from './errors.ts';
+import { evidenceOf, HarnessError } from './errors.ts';
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -59,11 +59,19 @@ export async function requestToken(fetcher: Fetch, tokenUrl: string, credentials
   const text = await response.text();
   if (response.status !== 200) {
     throw new HarnessError(
-      `token endpoint ${tokenUrl} refused client ${credentials.clientId}: ${response.status} ${text.slice(0, 200)}`,
+      `token endpoint refused client ${credentials.clientId}: ${evidenceOf({ method: 'POST', path: tokenUrl, status: response.status, text })}`,
     );
   }
-  const body = JSON.parse(text) as { access_token?: string; expires_in?: number };
-  if (typeof body.access_token !== 'string') throw new HarnessError(`token endpoint ${tokenUrl} gave no access_token`);
+  let body: { access_token?: unknown; expires_in?: number } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // named below
+  }
+  if (typeof body.access_token !== 'string')
+    throw new HarnessError(
+      `token endpoint gave no access_token: ${evidenceOf({ method: 'POST', path: tokenUrl, status: response.status, text })}`,
+    );
   return { token: body.access_token, expiresIn: Number(body.expires_in ?? 300) };
 }
 
