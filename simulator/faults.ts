@@ -1,55 +1,237 @@
 /**
- * Fault injection: per-request overrides on top of the site's behaviour, removed on reset.
- * A fault either answers in place of the site (`status`, `body`) or lets the site answer and
- * then removes a field from its JSON (`dropField`, a dotted path where arrays are crossed).
+ * Fault injection: per-request overrides on top of the site's behaviour, removed on reset. An
+ * HTTP fault answers in place of the site or rewrites its answer (see `Fault`); an engine fault
+ * is a switch the engines consult through `EngineFaults`, so they never learn about HTTP.
  */
-export interface Fault {
-  readonly method?: string | undefined;
-  /** Request path; `*` matches within a segment, `**` across segments. */
-  readonly path: string;
-  readonly status?: number | undefined;
-  readonly body?: unknown;
-  readonly dropField?: string | undefined;
-  /** How many requests it applies to; unlimited when absent. */
-  readonly times?: number | undefined;
-}
+import {
+  bodyAlterations,
+  engineFaultKinds,
+  jsonTypes,
+  type BodyAlteration,
+  type EngineFaults,
+  type Fault,
+  type JsonType,
+} from '../spec/faults.ts';
+
+export type { EngineFaults, Fault } from '../spec/faults.ts';
 
 export interface ActiveFault extends Fault {
   readonly id: number;
   remaining: number;
-  readonly matcher: RegExp;
+  readonly matcher: RegExp | undefined;
+}
+
+const rewrites = [
+  'replaceStatus',
+  'dropField',
+  'renameField',
+  'setField',
+  'retypeField',
+  'dropItem',
+  'duplicateItem',
+  'alterBody',
+  'dropHeader',
+  'setHeader',
+] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isStatus = (n: unknown) => Number.isInteger(n) && (n as number) >= 100 && (n as number) <= 599;
+
+function checkFieldPath(name: string, value: unknown, extra: (v: Record<string, unknown>) => string | undefined) {
+  if (value === undefined) return;
+  if (!isObject(value) || typeof value.path !== 'string') throw new TypeError(`${name} needs {path, ...}`);
+  const problem = extra(value);
+  if (problem) throw new TypeError(`${name}: ${problem}`);
+}
+
+/** Throws a TypeError saying what is wrong with a fault; the control plane answers it as a 400. */
+function validate(fault: Fault): void {
+  const raw: unknown = fault;
+  if (!isObject(raw)) throw new TypeError('a fault is a JSON object');
+  if (fault.engine !== undefined) {
+    if (!Object.hasOwn(engineFaultKinds, fault.engine))
+      throw new TypeError(`engine: one of ${Object.keys(engineFaultKinds).join(', ')}`);
+    if (fault.path !== undefined) throw new TypeError('an engine fault takes no path');
+    return;
+  }
+  if (typeof fault.path !== 'string' || !fault.path.startsWith('/'))
+    throw new TypeError('a fault needs a path starting with / (or an engine)');
+  const changes = rewrites.filter((k) => fault[k] !== undefined);
+  if (fault.status === undefined && changes.length === 0)
+    throw new TypeError(`a fault needs a status, an engine or one of ${rewrites.join(', ')}`);
+  if (fault.status !== undefined && changes.length > 0)
+    throw new TypeError(`status answers in place of the site: it cannot go with ${changes.join(', ')}`);
+  if (fault.status !== undefined && !isStatus(fault.status)) throw new TypeError('status must be an HTTP status code');
+  if (fault.replaceStatus !== undefined && !isStatus(fault.replaceStatus))
+    throw new TypeError('replaceStatus must be an HTTP status code');
+  if (fault.onStatus !== undefined && !/^[1-5]([0-9]{2}|xx)$/.test(fault.onStatus))
+    throw new TypeError("onStatus: a status such as '404' or a class such as '4xx'");
+  if (
+    fault.query !== undefined &&
+    (!isObject(fault.query) || Object.values(fault.query).some((v) => typeof v !== 'string'))
+  )
+    throw new TypeError('query: an object of strings');
+  for (const key of ['method', 'user', 'dropField', 'dropHeader'] as const)
+    if (fault[key] !== undefined && typeof fault[key] !== 'string') throw new TypeError(`${key}: a string`);
+  if (fault.renameField !== undefined) {
+    const r = fault.renameField as unknown;
+    if (!isObject(r) || typeof r.from !== 'string' || typeof r.to !== 'string' || r.to.includes('.'))
+      throw new TypeError('renameField needs {from: a dotted path, to: a key}');
+  }
+  checkFieldPath('setField', fault.setField, (v) => ('value' in v ? undefined : 'a value is required'));
+  checkFieldPath('retypeField', fault.retypeField, (v) =>
+    jsonTypes.includes(v.to as JsonType) ? undefined : `to: one of ${jsonTypes.join(', ')}`,
+  );
+  for (const key of ['dropItem', 'duplicateItem'] as const)
+    checkFieldPath(key, fault[key], (v) => (v.at === 'first' || v.at === 'last' ? undefined : 'at: first or last'));
+  if (fault.alterBody !== undefined && !bodyAlterations.includes(fault.alterBody))
+    throw new TypeError(`alterBody: one of ${bodyAlterations.join(', ')}`);
+  const header = fault.setHeader as unknown;
+  if (
+    header !== undefined &&
+    (!isObject(header) || typeof header.name !== 'string' || typeof header.value !== 'string')
+  )
+    throw new TypeError('setHeader needs {name, value} strings');
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0))
+    throw new TypeError('times: a positive integer');
 }
 
 export function compileFault(fault: Fault, id: number): ActiveFault {
-  if (typeof fault.path !== 'string' || !fault.path.startsWith('/')) {
-    throw new TypeError('a fault needs a path starting with /');
-  }
-  if (fault.status === undefined && fault.dropField === undefined) {
-    throw new TypeError('a fault needs a status or a dropField');
-  }
-  if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
-    throw new TypeError('status must be an HTTP status code');
-  }
-  const pattern = fault.path
-    .split(/(\*\*|\*)/)
-    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return { ...fault, id, remaining: fault.times ?? Number.POSITIVE_INFINITY, matcher: new RegExp(`^${pattern}$`) };
+  validate(fault);
+  const matcher =
+    fault.path === undefined
+      ? undefined
+      : new RegExp(
+          `^${fault.path
+            .split(/(\*\*|\*)/)
+            .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+            .join('')}$`,
+        );
+  return { ...fault, id, remaining: fault.times ?? Number.POSITIVE_INFINITY, matcher };
 }
 
-export function matchFault(faults: readonly ActiveFault[], method: string, path: string): ActiveFault | undefined {
-  return faults.find(
-    (f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && f.matcher.test(path),
+/** HTTP faults that match a request before the site answers it (by method, path and query). */
+export function matchFaults(faults: readonly ActiveFault[], method: string, url: URL): ActiveFault[] {
+  return faults.filter(
+    (f) =>
+      f.matcher !== undefined &&
+      f.remaining > 0 &&
+      (!f.method || f.method.toUpperCase() === method) &&
+      f.matcher.test(url.pathname) &&
+      Object.entries(f.query ?? {}).every(([k, v]) => url.searchParams.get(k) === v),
   );
+}
+
+/** Whether a fault applies to the site's answer (its user and status). */
+export function appliesTo(fault: Fault, user: string | undefined, status: number): boolean {
+  if (fault.user !== undefined && fault.user !== user) return false;
+  if (fault.onStatus === undefined) return true;
+  const wanted = fault.onStatus;
+  return wanted.endsWith('xx') ? String(status)[0] === wanted[0] : String(status) === wanted;
+}
+
+/** The engine switches, read live from the active faults. */
+export function engineFaultsOf(faults: readonly ActiveFault[]): EngineFaults {
+  return { has: (kind) => faults.some((f) => f.engine === kind) };
 }
 
 /** Removes a dotted field path from a JSON value, crossing arrays. */
 export function dropField(value: unknown, path: string): unknown {
-  const [head, ...rest] = path.split('.');
-  if (Array.isArray(value)) return value.map((item) => dropField(item, path));
-  if (value === null || typeof value !== 'object' || head === undefined) return value;
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  if (rest.length === 0) delete copy[head];
-  else if (head in copy) copy[head] = dropField(copy[head], rest.join('.'));
+  return atPath(value, path, (parent, key) => {
+    delete parent[key];
+  });
+}
+
+/**
+ * Calls `change` on the object holding the last key of `path` (a copy of it), for every match
+ * across arrays; the empty path calls it on a wrapper whose `''` key is the value itself.
+ */
+function atPath(value: unknown, path: string, change: (parent: Record<string, unknown>, key: string) => void): unknown {
+  if (path === '') {
+    const wrapper: Record<string, unknown> = { '': value };
+    change(wrapper, '');
+    return wrapper[''];
+  }
+  const [head = '', ...rest] = path.split('.');
+  if (Array.isArray(value)) return value.map((item) => atPath(item, path, change));
+  if (!isObject(value)) return value;
+  const copy: Record<string, unknown> = { ...value };
+  if (rest.length === 0) {
+    if (head in copy) change(copy, head);
+  } else if (head in copy) copy[head] = atPath(copy[head], rest.join('.'), change);
   return copy;
+}
+
+function retype(value: unknown, to: JsonType): unknown {
+  switch (to) {
+    case 'string':
+      return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    case 'number':
+      return Number(value);
+    case 'boolean':
+      return Boolean(value);
+    case 'null':
+      return null;
+  }
+}
+
+/** The JSON rewrites of a fault, applied in order to a parsed body. */
+export function rewriteJson(body: unknown, fault: Fault): unknown {
+  let out = body;
+  if (fault.dropField !== undefined) out = dropField(out, fault.dropField);
+  const rename = fault.renameField;
+  if (rename) {
+    out = atPath(out, rename.from, (parent, key) => {
+      parent[rename.to] = parent[key];
+      delete parent[key];
+    });
+  }
+  if (fault.setField) {
+    const { path, value } = fault.setField;
+    const cut = path.lastIndexOf('.');
+    // Sets the field even where it is absent: the parent path must exist.
+    out = atPath(out, cut < 0 ? '' : path.slice(0, cut), (parent, key) => {
+      const holder = parent[key];
+      if (isObject(holder)) parent[key] = { ...holder, [path.slice(cut + 1)]: value };
+      else if (Array.isArray(holder))
+        parent[key] = (holder as unknown[]).map((item) =>
+          isObject(item) ? { ...item, [path.slice(cut + 1)]: value } : item,
+        );
+    });
+  }
+  if (fault.retypeField) {
+    const { path, to } = fault.retypeField;
+    out = atPath(out, path, (parent, key) => {
+      parent[key] = retype(parent[key], to);
+    });
+  }
+  for (const [rule, act] of [
+    [fault.dropItem, (list: unknown[], first: boolean) => (first ? list.slice(1) : list.slice(0, -1))],
+    [fault.duplicateItem, (list: unknown[], first: boolean) => (first ? [list[0], ...list] : [...list, list.at(-1)])],
+  ] as const) {
+    if (!rule) continue;
+    out = atPath(out, rule.path, (parent, key) => {
+      const list = parent[key];
+      if (Array.isArray(list) && list.length > 0) parent[key] = act(list, rule.at === 'first');
+    });
+  }
+  return out;
+}
+
+/** A body's bytes, altered as a broken proxy or transfer would. */
+export function alterBytes(bytes: Uint8Array, how: BodyAlteration): Uint8Array {
+  switch (how) {
+    case 'flip-first-byte': {
+      const copy = Uint8Array.from(bytes);
+      if (copy.length > 0) copy[0] = (copy[0] ?? 0) ^ 0x01;
+      return copy;
+    }
+    case 'drop-last-byte':
+      return bytes.subarray(0, Math.max(0, bytes.length - 1));
+    case 'append-newline':
+      return Buffer.concat([bytes, Buffer.from('\n')]);
+    case 'crlf':
+      return Buffer.from(Buffer.from(bytes).toString('latin1').replaceAll('\n', '\r\n'), 'latin1');
+  }
 }

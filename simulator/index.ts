@@ -6,7 +6,8 @@ import { createValidator } from '../spec/validate.ts';
 import { createApp, type AppEnv } from './api/app.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
 import { createIdentityProvider, type IdentityProvider } from './engines/oidc/index.ts';
-import { compileFault, type ActiveFault, type Fault } from './faults.ts';
+import { compileFault, engineFaultsOf, type ActiveFault, type Fault } from './faults.ts';
+import { withTokenFaults } from './engines/oidc/token-faults.ts';
 import { credentialsOf } from './engines/slurm/index.ts';
 import { createJournal, type Journal, type JournalEntry } from './journal.ts';
 import type { S3Credentials } from './engines/objectstore/index.ts';
@@ -125,6 +126,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       clockScale: options.clock?.scale,
       privateJobs,
       startAt: options.startAt,
+      faults: engineFaults,
     });
 
   const [idp, spec] = await Promise.all([
@@ -137,6 +139,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   ]);
   const journal = createJournal();
   const faults: ActiveFault[] = [];
+  const engineFaults = engineFaultsOf(faults);
   let nextFault = 1;
 
   const control: Control = {
@@ -212,7 +215,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const context: SimulatorContext = {
     options: { controlPlane: options.controlPlane ?? true, privateJobs },
     shape,
-    idp,
+    idp: withTokenFaults(idp, engineFaults),
     journal,
     faults,
     spec,

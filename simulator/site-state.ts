@@ -1,4 +1,5 @@
 import type { SiteShape } from '../fixtures/site-shape.ts';
+import type { EngineFaults } from '../spec/faults.ts';
 import { createClock, type Clock, type ClockMode } from './engines/clock/index.ts';
 import { ROOT, createFileSystem, type FileSystem } from './engines/fs/index.ts';
 import { generateSite } from './engines/site/generate.ts';
@@ -32,6 +33,8 @@ export interface SiteStateOptions {
   readonly privateJobs: boolean;
   /** Epoch ms the site clock starts at; defaults to now. */
   readonly startAt?: number | undefined;
+  /** Injected engine faults, consulted by the file systems and the scheduler. */
+  readonly faults?: EngineFaults | undefined;
 }
 
 export function createSiteState(options: SiteStateOptions): SiteState {
@@ -41,7 +44,7 @@ export function createSiteState(options: SiteStateOptions): SiteState {
   const users = new Map(site.users.map((u) => [u.name, u]));
   const filesystems = new Map<string, FileSystem>();
   for (const system of site.systems) {
-    const fs = createFileSystem({ now: () => clock.now() });
+    const fs = createFileSystem({ now: () => clock.now(), ...(options.faults ? { faults: options.faults } : {}) });
     for (const mount of system.fileSystems) {
       fs.mkdir(ROOT, mount.path, { mode: 0o755, parents: true });
       fs.chmod(ROOT, mount.path, mount.mode ?? 0o755);
@@ -59,7 +62,13 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     if (!fs) throw new Error(`no file system for system ${system}`);
     return fs;
   };
-  const scheduler = createScheduler({ site, clock, filesystem, privateJobs: options.privateJobs });
+  const scheduler = createScheduler({
+    site,
+    clock,
+    filesystem,
+    privateJobs: options.privateJobs,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   return {
     site,
     clock,

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { isSimError } from '../errors.ts';
 import { OAuthError } from '../engines/oidc/index.ts';
 import type { User } from '../engines/site/types.ts';
-import { dropField, matchFault } from '../faults.ts';
+import { alterBytes, appliesTo, engineFaultsOf, matchFaults, rewriteJson, type ActiveFault } from '../faults.ts';
 import type { SimulatorContext } from '../index.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
@@ -33,6 +33,33 @@ export function errorBody(
     user: c.get('user')?.name ?? null,
   };
 }
+
+/** The answer a fault gives in place of the site's: its body, or an error envelope naming it. */
+function answerOf(c: Context<AppEnv>, fault: ActiveFault): Response {
+  const status = fault.status ?? 500;
+  if (typeof fault.body === 'string') return c.body(fault.body, status as 500, { 'content-type': 'text/html' });
+  return c.json(fault.body ?? errorBody(c, `Injected fault ${fault.id}`), status as 500);
+}
+
+/** The site's answer as a fault changes it: status, JSON fields, bytes, headers. */
+async function rewrite(res: Response, fault: ActiveFault): Promise<Response> {
+  const headers = new Headers(res.headers);
+  let body: ConstructorParameters<typeof Response>[0] = res.body;
+  const json = headers.get('content-type')?.includes('json') ?? false;
+  if (json && rewritesJson(fault)) {
+    const text = await res.text();
+    body = text === '' ? text : JSON.stringify(rewriteJson(JSON.parse(text) as unknown, fault));
+  } else if (fault.alterBody) {
+    body = alterBytes(new Uint8Array(await res.arrayBuffer()), fault.alterBody) as Uint8Array<ArrayBuffer>;
+  }
+  if (body !== res.body) headers.delete('content-length');
+  if (fault.dropHeader) headers.delete(fault.dropHeader);
+  if (fault.setHeader) headers.set(fault.setHeader.name, fault.setHeader.value);
+  return new Response(body, { status: fault.replaceStatus ?? res.status, headers });
+}
+
+const rewritesJson = (f: ActiveFault) =>
+  Boolean(f.dropField ?? f.renameField ?? f.setField ?? f.retypeField ?? f.dropItem ?? f.duplicateItem);
 
 const ID = /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/i;
 
@@ -68,26 +95,31 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
 
   app.use(async (c, next) => {
     if (sim.faults.length === 0) return next();
-    const path = c.req.path;
-    if (path.startsWith('/_sim')) return next();
-    const fault = matchFault(sim.faults, c.req.method, path);
-    if (!fault) return next();
-    fault.remaining--;
-    if (fault.status !== undefined) {
-      c.res = c.json(fault.body ?? errorBody(c, `Injected fault ${fault.id}`), fault.status as 500);
+    if (c.req.path.startsWith('/_sim')) return next();
+    const matched = matchFaults(sim.faults, c.req.method, new URL(c.req.url));
+    if (matched.length === 0) return next();
+    const inPlace = matched.find((f) => f.status !== undefined && f.user === undefined && f.onStatus === undefined);
+    if (inPlace) {
+      inPlace.remaining--;
+      c.res = answerOf(c, inPlace);
       return;
     }
     await next();
-    if (fault.dropField && c.res.headers.get('content-type')?.includes('json')) {
-      const body: unknown = await c.res.clone().json();
-      const headers = new Headers(c.res.headers);
-      headers.delete('content-length');
-      c.res = new Response(JSON.stringify(dropField(body, fault.dropField)), { status: c.res.status, headers });
+    for (const fault of matched) {
+      if (fault.remaining <= 0 || !appliesTo(fault, c.get('user')?.name, c.res.status)) continue;
+      fault.remaining--;
+      const changed = fault.status === undefined ? await rewrite(c.res, fault) : answerOf(c, fault);
+      // Hono copies the old answer's headers onto a new one; a rewrite decides them itself.
+      c.res = undefined;
+      c.res = changed;
     }
   });
 
   app.route('/auth', createOidcRoutes(sim));
-  app.route('/s3', createS3Routes({ store: () => sim.state.objects, credentials: sim.s3 }));
+  app.route(
+    '/s3',
+    createS3Routes({ store: () => sim.state.objects, credentials: sim.s3, faults: engineFaultsOf(sim.faults) }),
+  );
   app.route('/v1', createV1Routes(sim));
   app.route('/v2', createV2Routes(sim));
   if (sim.options.controlPlane) app.route('/_sim', createControlRoutes(sim));

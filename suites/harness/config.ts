@@ -1,3 +1,5 @@
+import type { Fault } from '../../spec/faults.ts';
+
 export type { RecordedExchange } from '../../spec/results.ts';
 
 // What a run is pointed at. Serialisable: the CLI hands it to every test worker.
@@ -7,14 +9,8 @@ export interface ClientCredentials {
   readonly clientSecret: string;
 }
 
-export interface InjectedFault {
-  readonly method?: string;
-  readonly path: string;
-  readonly status?: number;
-  readonly body?: unknown;
-  readonly dropField?: string;
-  readonly times?: number;
-}
+/** A fault the embedded site starts with (its kinds: spec/faults.ts). */
+export type InjectedFault = Fault;
 
 /** Job settings a site requires of every job (from its site profile). */
 export interface JobDefaults {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { FsError, type FsOp } from './errors.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG, STICKY } from './mode.ts';
+import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
 
 export { FsError, errnos } from './errors.ts';
 export type { Errno, FsOp } from './errors.ts';
@@ -92,6 +93,8 @@ export interface FileSystem {
 
 export interface FileSystemOptions {
   readonly now: () => number;
+  /** Injected faults the file system consults (permissions not enforced...). */
+  readonly faults?: EngineFaults;
 }
 
 function splitPath(path: string): string[] {
@@ -127,8 +130,10 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   };
   const root = make('directory', 0o755, 0, 0);
 
+  const faults = options.faults ?? noEngineFaults;
   const allows = (cred: Credentials, node: Inode, want: number): boolean => {
-    if (cred.uid === 0) return (want & X) === 0 || node.type === 'directory' || (node.mode & 0o111) !== 0;
+    if (cred.uid === 0 || faults.has('fs.permissions-ignored'))
+      return (want & X) === 0 || node.type === 'directory' || (node.mode & 0o111) !== 0;
     const bits = cred.uid === node.uid ? node.mode >> 6 : cred.gids.includes(node.gid) ? node.mode >> 3 : node.mode;
     return (bits & want) === want;
   };
@@ -320,7 +325,8 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
     },
     chmod(cred, path, mode) {
       const node = existing(cred, path);
-      if (cred.uid !== 0 && cred.uid !== node.uid) throw new FsError('EPERM', path, 'chmod');
+      if (cred.uid !== 0 && cred.uid !== node.uid && !faults.has('fs.permissions-ignored'))
+        throw new FsError('EPERM', path, 'chmod');
       // Like Linux: a non-member cannot set setgid on a file of another group
       node.mode = mode & 0o7777;
       node.ctime = options.now();
@@ -330,7 +336,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       const node = existing(cred, path);
       const changesOwner = uid !== undefined && uid !== node.uid;
       const changesGroup = gid !== undefined && gid !== node.gid;
-      if (cred.uid !== 0) {
+      if (cred.uid !== 0 && !faults.has('fs.chown-unchecked')) {
         if (changesOwner) throw new FsError('EPERM', path, 'chown');
         if (changesGroup && (cred.uid !== node.uid || !cred.gids.includes(gid)))
           throw new FsError('EPERM', path, 'chown');

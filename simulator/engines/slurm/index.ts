@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { FsError } from '../fs/index.ts';
 import { expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
 import type { Job, JobRequest, NodeState } from './types.ts';
+import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
 
 export type { ActionResult, BaseState, Job, JobAction, JobRequest, NodeState } from './types.ts';
 
@@ -17,6 +18,8 @@ export interface SchedulerOptions {
   readonly filesystem: (system: string) => FileSystem;
   /** Like Slurm's PrivateData=jobs: other users' jobs cannot be read. Off by default, as observed. */
   readonly privateJobs?: boolean;
+  /** Injected faults the scheduler consults (a job that never starts, an exit code lost...). */
+  readonly faults?: EngineFaults;
 }
 
 export interface ListOptions {
@@ -106,8 +109,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
   const jobsOf = (name: string) => jobs.get(systemSpec(name).name) ?? new Map<number, Job>();
 
+  const faults = options.faults ?? noEngineFaults;
+  const limitOf = (job: Job) => (faults.has('slurm.time-limit-ignored') ? Number.POSITIVE_INFINITY : job.timeLimitS);
   const endOf = (job: Job) => {
-    const planned = (job.startTime ?? 0) + Math.min(job.runtimeS, job.timeLimitS) * 1000;
+    const planned = (job.startTime ?? 0) + Math.min(job.runtimeS, limitOf(job)) * 1000;
     if (!job.action) return planned;
     // a data mover ends when its work is done (not before its script would), or at its time limit
     const limit = (job.startTime ?? 0) + job.timeLimitS * 1000;
@@ -187,7 +192,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     job.endTime = at;
     flush(job, at);
     running.delete(job);
-    if (job.runtimeS > job.timeLimitS || (job.action && job.actionDoneAt === undefined)) {
+    if (job.runtimeS > limitOf(job) || (job.action && job.actionDoneAt === undefined)) {
       job.state = 'TIMEOUT';
       job.exitCode = 0;
       job.signal = 0;
@@ -196,8 +201,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       job.exitCode = 0;
       job.signal = 125;
     } else {
-      job.state = job.exitCodeOnEnd === 0 ? 'COMPLETED' : 'FAILED';
-      job.exitCode = job.exitCodeOnEnd;
+      const exitCode = faults.has('slurm.exit-code-lost') ? 0 : job.exitCodeOnEnd;
+      job.state = exitCode === 0 ? 'COMPLETED' : 'FAILED';
+      job.exitCode = exitCode;
       job.signal = 0;
     }
   };
@@ -250,6 +256,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const schedule = (system: string, at: number) => {
+    if (faults.has('slurm.jobs-stay-pending')) return;
     const spec = systemSpec(system);
     const pending = [...(jobs.get(spec.name)?.values() ?? [])].filter((j) => j.state === 'PENDING');
     const busy = busyNodes(spec.name);
@@ -405,7 +412,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       sync();
       return [...jobsOf(system).values()].filter(
         (j) =>
-          (opts.allUsers ? visible(j, user) : j.user.name === user.name) &&
+          (opts.allUsers || faults.has('slurm.list-all-users') ? visible(j, user) : j.user.name === user.name) &&
           (!opts.account || j.account === opts.account),
       );
     },
@@ -414,8 +421,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const job = jobsOf(system).get(id);
       if (!job) throw slurmErrors.jobNotFound();
       sync();
-      if (job.user.name !== user.name) throw slurmErrors.cancelDenied(id);
+      if (job.user.name !== user.name && !faults.has('slurm.cancel-any-user')) throw slurmErrors.cancelDenied(id);
       if (isFinished(job)) throw slurmErrors.cancelFinished(id);
+      if (faults.has('slurm.cancel-ignored')) return;
       const now = clock.now();
       const wasRunning = job.state === 'RUNNING';
       if (wasRunning) flush(job, now);
