@@ -3,8 +3,9 @@ import type { ClientShape } from '../fixtures/site-shape.ts';
 import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
 import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
-import { reportKinds, type ReportKind } from './report-kinds.ts';
+import { optInProfiles } from '../spec/run-scope.ts';
 import { describeServer, startServer } from './serve.ts';
+import { parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
 import { shapeFromProfile } from './site-shape.ts';
 import { readSiteProfile, targetOf, type SiteProfile } from './site-profile.ts';
 
@@ -14,8 +15,9 @@ Usage:
   f7t-conformance serve [--site site.yaml] [--port 8000] [--host 127.0.0.1] [--seed N]
                         [--client ID:SECRET:USERNAME]... [--clock real|manual|scaled:K] [--public-url URL]
                         [--no-control-plane] [--private-jobs] [--token-ttl SECONDS]
+                        [--user NAME:PASSWORD]... [--public-client ID[:REDIRECT_URI]]... [--redirect-uri ID=URI]...
   f7t-conformance check --site site.yaml [--read-only] [--deviations FILE] [--filter TEXT] [--out DIR]
-                        [--report console,junit,json,html] [--no-progress]
+                        [--report console,junit,json,html] [--no-progress] [--certify] [--profile NAME]...
   f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--read-only] ...
@@ -23,8 +25,10 @@ Usage:
   f7t-conformance plan --site site.yaml [--read-only]
 
 check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
-FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 every MUST passed, 1 a MUST failed,
-2 the harness could not run.`;
+FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 PASS (or INCOMPLETE only through
+what the configuration declares), 1 a MUST failed or the deviations file is stale or expired, 2 the
+run could not judge the site (an error, or no MUST ran), 3 --certify and a profile in scope
+INCOMPLETE, 130 interrupted; the first of 130, 1, 2, 3, 0 that applies.`;
 
 class UsageError extends Error {}
 
@@ -71,9 +75,22 @@ async function serve(args: string[]): Promise<number> {
       'no-control-plane': { type: 'boolean', default: false },
       'private-jobs': { type: 'boolean', default: false },
       'token-ttl': { type: 'string' },
+      user: { type: 'string', multiple: true, default: [] },
+      'public-client': { type: 'string', multiple: true, default: [] },
+      'redirect-uri': { type: 'string', multiple: true, default: [] },
     },
   });
   const controlPlane = !values['no-control-plane'];
+  let login;
+  try {
+    login = {
+      logins: values.user.map(parseLogin),
+      publicClients: values['public-client'].length > 0 ? values['public-client'].map(parsePublicClient) : undefined,
+      redirectUris: parseRedirectUris(values['redirect-uri']),
+    };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   // A site profile shapes the simulator and, unless told otherwise, says where it listens.
   const profile = values.site ? siteProfile(values.site) : undefined;
   let listen: URL | undefined;
@@ -102,6 +119,7 @@ async function serve(args: string[]): Promise<number> {
     privateJobs: values['private-jobs'],
     // Over 30 s: FirecREST refuses a token with less than 30 s left.
     tokenTtlS: parseInteger('--token-ttl', values['token-ttl'], 31, 86_400),
+    login,
   });
   process.stdout.write(`${await describeServer(running, controlPlane)}\n`);
   await new Promise<void>((resolve) => {
@@ -122,6 +140,8 @@ async function check(args: string[]): Promise<number> {
       site: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
+      certify: { type: 'boolean', default: false },
+      profile: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       target: { type: 'string' },
       'v1-target': { type: 'string' },
@@ -145,9 +165,16 @@ async function check(args: string[]): Promise<number> {
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  const unknown = reports.filter((r) => !(reportKinds as readonly string[]).includes(r));
+  // Loaded on demand: `serve` (and its container image) needs neither the reports nor vitest.
+  const { reportWriters } = await import('../reporters/index.ts');
+  const reportKinds = reportWriters.map((w) => w.kind);
+  const unknown = reports.filter((r) => !reportKinds.includes(r));
   if (unknown.length > 0)
     throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
+  const optIn = values.profile;
+  const notOptIn = optIn.filter((p) => !optInProfiles.includes(p));
+  if (notOptIn.length > 0)
+    throw new UsageError(`--profile takes an opt-in profile (${optInProfiles.join(', ')}); not: ${notOptIn.join(', ')}`);
   const faults = values['inject-fault'].map((text): InjectedFault => {
     try {
       return JSON.parse(text) as InjectedFault;
@@ -207,12 +234,15 @@ async function check(args: string[]): Promise<number> {
       throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  if (optIn.length > 0)
+    target = { ...target, run: { ...target.run, optIn: [...new Set([...(target.run?.optIn ?? []), ...optIn])] } };
   // Loaded on demand: `serve` (and its container image) needs neither vitest nor the S3 client.
   const { runCheck } = await import('./check.ts');
   return runCheck({
     target,
     outDir: values.out,
-    reports: reports as ReportKind[],
+    reports,
+    certify: values.certify || (profile?.certify ?? false),
     filter: values.filter,
     deviations,
     readOnly: values['read-only'],

@@ -1,6 +1,6 @@
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { ClientShape, SiteShape } from '../fixtures/site-shape.ts';
+import type { ClientShape, LoginShape, PublicClientShape, SiteShape } from '../fixtures/site-shape.ts';
 import type { ClockMode } from '../simulator/engines/clock/index.ts';
 import { createSimulator, type Simulator } from '../simulator/index.ts';
 
@@ -17,6 +17,12 @@ export interface ServeConfig {
   readonly site?: SiteShape | undefined;
   /** How long the issuer's tokens live (default 300 s, as Keycloak's). */
   readonly tokenTtlS?: number | undefined;
+  /** The browser login: passwords, public clients (default `portal`), registered redirect URIs. */
+  readonly login?: {
+    readonly logins: readonly LoginShape[];
+    readonly publicClients: readonly PublicClientShape[] | undefined;
+    readonly redirectUris: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 export interface RunningSimulator {
@@ -53,6 +59,9 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
     ...(config.site ? { site: config.site } : {}),
     ...(config.seed === undefined ? {} : { seed: config.seed }),
     ...(config.tokenTtlS === undefined ? {} : { tokenTtlS: config.tokenTtlS }),
+    ...(config.login?.logins.length ? { logins: config.login.logins } : {}),
+    ...(config.login?.publicClients ? { publicClients: config.login.publicClients } : {}),
+    ...(config.login ? { redirectUris: config.login.redirectUris } : {}),
   });
   started.simulator = simulator;
   return {
@@ -84,6 +93,8 @@ export async function describeServer(running: RunningSimulator, controlPlane: bo
     controlPlane ? `  control plane:   ${url}/_sim` : '  control plane:   off',
     '  clients (client_credentials):',
     ...simulator.clients.map((c) => `    ${`${c.id} / ${c.secret}`.padEnd(width)}  -> ${c.username}`),
+    `  browser login:   ${simulator.issuer}/authorize (authorization code + PKCE; password of a user without --user: NAME-password)`,
+    `  public clients:  ${simulator.publicClients.map((c) => `${c.id} -> ${c.redirectUris.join(', ') || 'any loopback URI'}`).join('; ') || 'none'}`,
     ...(expired ? [`  expired token:   ${expired}`] : []),
   ].join('\n');
 }

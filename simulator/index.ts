@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
-import type { ClientShape, SiteShape } from '../fixtures/site-shape.ts';
-import { defaultSite } from '../fixtures/sites/default.ts';
+import type { ClientShape, LoginShape, PublicClientShape, SiteShape } from '../fixtures/site-shape.ts';
+import { defaultPublicClients, defaultSite } from '../fixtures/sites/default.ts';
 import { loadSpec } from '../spec/load.ts';
 import { createValidator } from '../spec/validate.ts';
 import { createApp, type AppEnv } from './api/app.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
-import { createIdentityProvider, type IdentityProvider } from './engines/oidc/index.ts';
+import { createIdentityProvider, type IdentityProvider, type PersonDirectory } from './engines/oidc/index.ts';
 import { compileFault, engineFaultsOf, type ActiveFault, type Fault } from './faults.ts';
 import { withTokenFaults } from './engines/oidc/token-faults.ts';
 import { credentialsOf } from './engines/slurm/index.ts';
@@ -29,6 +29,12 @@ export interface SimulatorOptions {
   readonly privateJobs?: boolean;
   /** Extra OIDC clients; a client naming an unknown user adds that user to the site. */
   readonly clients?: readonly ClientShape[];
+  /** Passwords for the login page; an unknown user name adds that user. Others: `<name>-password`. */
+  readonly logins?: readonly LoginShape[];
+  /** Clients that log people in with PKCE and no secret; default: `portal` (the example portal). */
+  readonly publicClients?: readonly PublicClientShape[];
+  /** More redirect URIs by client id (public or confidential); a client with some gets exact matching. */
+  readonly redirectUris?: Readonly<Record<string, readonly string[]>>;
   readonly tokenTtlS?: number;
   readonly startAt?: number;
 }
@@ -75,6 +81,8 @@ export interface Simulator {
   readonly publicUrl: string;
   readonly issuer: string;
   readonly clients: readonly ClientShape[];
+  /** Clients of the browser login without a secret, with their registered redirect URIs. */
+  readonly publicClients: readonly PublicClientShape[];
   /** The object store's endpoint (path-style) and the credentials that sign for it. */
   readonly s3: { readonly endpoint: string; readonly credentials: S3Credentials };
   /** The site as it is now (after a reset, the new one): for tests that look inside. */
@@ -99,13 +107,13 @@ export interface SimulatorContext {
 
 export const DEFAULT_SEED = 20181;
 
-function withClients(shape: SiteShape, extra: readonly ClientShape[]): SiteShape {
+function withClients(shape: SiteShape, extra: readonly ClientShape[], logins: readonly LoginShape[]): SiteShape {
   const names = new Set(shape.users.map((u) => u.name));
   const users = [...shape.users];
-  for (const client of extra) {
-    if (!names.has(client.username)) {
-      users.push({ name: client.username, accounts: [], extraGroups: [] });
-      names.add(client.username);
+  for (const username of [...extra.map((c) => c.username), ...logins.map((l) => l.username)]) {
+    if (!names.has(username)) {
+      users.push({ name: username, accounts: [], extraGroups: [] });
+      names.add(username);
     }
   }
   const clients = [...shape.clients.filter((c) => !extra.some((e) => e.id === c.id)), ...extra];
@@ -115,7 +123,23 @@ function withClients(shape: SiteShape, extra: readonly ClientShape[]): SiteShape
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const publicUrl = (options.publicUrl ?? 'http://localhost').replace(/\/+$/, '');
   const issuer = `${publicUrl}/auth`;
-  const shape = withClients(options.site ?? defaultSite, options.clients ?? []);
+  const shape = withClients(options.site ?? defaultSite, options.clients ?? [], options.logins ?? []);
+  const passwords = new Map((options.logins ?? []).map((l) => [l.username, l.password]));
+  const more = (id: string) => options.redirectUris?.[id] ?? [];
+  const publicClients = (options.publicClients ?? defaultPublicClients).map((c) => ({
+    id: c.id,
+    redirectUris: [...c.redirectUris, ...more(c.id)],
+  }));
+  // Read at each login, so the people of a reset or reseeded site are the ones who log in.
+  const people: PersonDirectory = {
+    find(username) {
+      const user = context.state.user(username);
+      if (!user) return undefined;
+      const [given = '', ...family] = user.fullName.split(' ');
+      return { username, name: user.fullName, givenName: given, familyName: family.join(' '), email: user.email };
+    },
+    checkPassword: (username, password) => (passwords.get(username) ?? `${username}-password`) === password,
+  };
   const privateJobs = options.privateJobs ?? false;
   let seed = options.seed ?? DEFAULT_SEED;
   const build = () =>
@@ -132,7 +156,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const [idp, spec] = await Promise.all([
     createIdentityProvider({
       issuer,
-      clients: shape.clients,
+      clients: shape.clients.map((c) => ({ ...c, redirectUris: more(c.id) })),
+      publicClients,
+      people,
       ...(options.tokenTtlS === undefined ? {} : { tokenTtlS: options.tokenTtlS }),
     }),
     loadSpec('v2'),
@@ -233,6 +259,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     publicUrl,
     issuer,
     clients: shape.clients,
+    publicClients,
     s3: { endpoint: `${publicUrl}/s3`, credentials: DEFAULT_S3_CREDENTIALS },
     get state() {
       return context.state;

@@ -38,3 +38,28 @@ export class AuthError extends SimError {
     this.reason = reason;
   }
 }
+
+/**
+ * An error of the authorization or logout endpoint. With `redirect` the client learns of it at its
+ * redirect URI (RFC 6749 §4.1.2.1); without, the redirect URI itself is in doubt and the browser
+ * is shown an error page instead, never sent anywhere.
+ */
+export class AuthorizationError extends SimError {
+  readonly error: string;
+  readonly redirect: string | undefined;
+
+  constructor(error: string, description: string, redirect?: string) {
+    super(400, description);
+    this.name = 'AuthorizationError';
+    this.error = error;
+    this.redirect = redirect;
+  }
+}
+
+/** A login form posted with a wrong user name or password: the form is shown again. */
+export class LoginFailed extends SimError {
+  constructor() {
+    super(401, 'Invalid username or password.');
+    this.name = 'LoginFailed';
+  }
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   SignJWT,
   calculateJwkThumbprint,
+  compactVerify,
   createLocalJWKSet,
   decodeProtectedHeader,
   errors as joseErrors,
@@ -12,21 +13,44 @@ import {
   type JWTPayload,
 } from 'jose';
 import { SimError } from '../../errors.ts';
+import {
+  browserScopes,
+  createBrowserFlow,
+  type AuthorizationParams,
+  type AuthorizeOutcome,
+  type BrowserClient,
+  type IssuedTokens,
+  type Person,
+  type PersonDirectory,
+} from './browser.ts';
 import { AuthError, OAuthError, authMessages } from './errors.ts';
 
-export { AuthError, OAuthError, authMessages } from './errors.ts';
+export { AuthError, AuthorizationError, LoginFailed, OAuthError, authMessages } from './errors.ts';
 export type { AuthFailure } from './errors.ts';
+export type { AuthorizationParams, AuthorizeOutcome, BrowserClient, Person, PersonDirectory } from './browser.ts';
 
+/** A confidential client: `client_credentials` as its user, or a browser login of anyone. */
 export interface OidcClient {
   readonly id: string;
   readonly secret: string;
   readonly username: string;
+  /** Where a browser login may return; none registered: any loopback URI. */
+  readonly redirectUris?: readonly string[];
+}
+
+/** A public client (a browser app or a portal without a secret): browser login with PKCE only. */
+export interface PublicClient {
+  readonly id: string;
+  readonly redirectUris: readonly string[];
 }
 
 export interface IdentityProviderOptions {
   /** The issuer URL, e.g. `http://127.0.0.1:8000/auth`; tokens carry it as `iss`. */
   readonly issuer: string;
   readonly clients: readonly OidcClient[];
+  readonly publicClients?: readonly PublicClient[];
+  /** Who may log in through the browser; without it, no one can. */
+  readonly people?: PersonDirectory;
   readonly tokenTtlS?: number;
   /** Tokens with less life left than this are refused, as FirecREST's `min_token_ttl`. */
   readonly minTokenTtlS?: number;
@@ -43,13 +67,21 @@ export interface TokenRequest {
   readonly scope: string | undefined;
   /** Credentials came in an Authorization: Basic header. */
   readonly basic: boolean;
+  readonly code?: string | undefined;
+  readonly redirectUri?: string | undefined;
+  readonly codeVerifier?: string | undefined;
+  readonly refreshToken?: string | undefined;
 }
 
-export interface TokenResponse {
-  readonly access_token: string;
-  readonly token_type: 'Bearer';
-  readonly expires_in: number;
-  readonly scope: string;
+export type TokenResponse = IssuedTokens;
+
+/** What the logout endpoint was given; `sid` is the browser's session cookie. */
+export interface EndSessionRequest {
+  readonly sid: string | undefined;
+  readonly idTokenHint: string | undefined;
+  readonly clientId: string | undefined;
+  readonly postLogoutRedirectUri: string | undefined;
+  readonly state: string | undefined;
 }
 
 export interface VerifiedToken {
@@ -64,6 +96,8 @@ export interface MintOptions {
   readonly issuer?: string;
   readonly clientId?: string;
   readonly scope?: string;
+  /** More claims, e.g. the session id of a browser login. */
+  readonly extra?: Record<string, unknown>;
 }
 
 export interface IdentityProvider {
@@ -77,9 +111,31 @@ export interface IdentityProvider {
    * `minTtlS` overrides the minimum life left (v1 has none).
    */
   verify(token: string, options?: { minTtlS?: number }): Promise<VerifiedToken>;
+  /** The authorization endpoint: a login form to show, or (a session exists) a redirect with a code. */
+  authorize(params: AuthorizationParams, sid: string | undefined): AuthorizeOutcome;
+  /** The login form posted; throws LoginFailed for a wrong user name or password. */
+  login(
+    params: AuthorizationParams,
+    credentials: { username: string; password: string },
+  ): { location: string; sid: string };
+  userinfo(accessToken: string | undefined): Promise<Record<string, unknown>>;
+  endSession(request: EndSessionRequest): Promise<{ location: string | undefined }>;
+  sessionUser(sid: string | undefined): string | undefined;
 }
 
 export const supportedScopes = ['openid', 'profile', 'firecrest'] as const;
+const nobody: PersonDirectory = { find: () => undefined, checkPassword: () => false };
+
+function personClaims(person: Person | undefined): Record<string, unknown> {
+  if (!person) return {};
+  return {
+    name: person.name,
+    given_name: person.givenName,
+    family_name: person.familyName,
+    email: person.email,
+    email_verified: true,
+  };
+}
 const CACHE_LIMIT = 10_000;
 
 export async function createIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
@@ -101,6 +157,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     const now = Math.floor(wall() / 1000);
     const lifetime = m.ttlS ?? ttl;
     return new SignJWT({
+      ...m.extra,
       scope: m.scope ?? supportedScopes.join(' '),
       preferred_username: m.username,
       client_id: m.clientId ?? `${m.username}-client`,
@@ -122,45 +179,167 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     if (left < least) throw new AuthError('too-soon', authMessages.tooSoon(least), token);
   };
 
-  return {
+  const people = options.people ?? nobody;
+  const browserClients = new Map<string, BrowserClient>([
+    ...options.clients.map((c): [string, BrowserClient] => [
+      c.id,
+      { id: c.id, isPublic: false, redirectUris: c.redirectUris ?? [] },
+    ]),
+    ...(options.publicClients ?? []).map((c): [string, BrowserClient] => [
+      c.id,
+      { id: c.id, isPublic: true, redirectUris: c.redirectUris },
+    ]),
+  ]);
+  const clientOf = (id: string) => browserClients.get(id);
+  const flow = createBrowserFlow({
+    issuer: options.issuer,
+    wall,
+    tokenTtlS: ttl,
+    people,
+    async sign(grant) {
+      const accessToken = await mint({
+        username: grant.username,
+        clientId: grant.clientId,
+        scope: grant.scope,
+        extra: { sid: grant.sid, ...personClaims(grant.person) },
+      });
+      if (!grant.scope.split(' ').includes('openid')) return { accessToken, idToken: undefined };
+      const now = Math.floor(wall() / 1000);
+      const idToken = await new SignJWT({
+        ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
+        auth_time: grant.authTime,
+        sid: grant.sid,
+        azp: grant.clientId,
+        preferred_username: grant.username,
+        ...personClaims(grant.person),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+        .setIssuer(options.issuer)
+        .setSubject(grant.username)
+        .setAudience(grant.clientId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttl)
+        .sign(privateKey);
+      return { accessToken, idToken };
+    },
+  });
+
+  /** Client authentication at the token endpoint (RFC 6749 §2.3): a secret, or a public client's id. */
+  const authenticate = (request: TokenRequest) => {
+    const challenge = request.basic ? { 'www-authenticate': 'Basic realm="f7t-conformance"' } : undefined;
+    if (!request.clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication is missing.', challenge);
+    const confidential = clients.get(request.clientId);
+    const browser = browserClients.get(request.clientId);
+    if (confidential ? confidential.secret !== request.clientSecret : !browser?.isPublic) {
+      throw new OAuthError(401, 'invalid_client', 'Invalid client or client credentials.', challenge);
+    }
+    return { confidential, browser: browser as BrowserClient };
+  };
+
+  /** The claims of an ID token presented as a hint: signed by us, expired or not. */
+  const hintClaims = async (token: string | undefined): Promise<JWTPayload | undefined> => {
+    if (!token) return undefined;
+    try {
+      const { payload } = await compactVerify(token, keySet, { algorithms: ['RS256'] });
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
+      return claims.iss === options.issuer ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const provider: IdentityProvider = {
     issuer: options.issuer,
     discovery: () => ({
       issuer: options.issuer,
+      authorization_endpoint: `${options.issuer}/authorize`,
       token_endpoint: `${options.issuer}/token`,
+      userinfo_endpoint: `${options.issuer}/userinfo`,
+      end_session_endpoint: `${options.issuer}/logout`,
       jwks_uri: `${options.issuer}/certs`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
       id_token_signing_alg_values_supported: ['RS256'],
-      response_types_supported: ['token'],
       subject_types_supported: ['public'],
-      scopes_supported: [...supportedScopes],
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'scope', 'preferred_username', 'client_id'],
+      scopes_supported: [...browserScopes],
+      claims_supported: [
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'jti',
+        'scope',
+        'preferred_username',
+        'client_id',
+        'name',
+        'given_name',
+        'family_name',
+        'email',
+        'email_verified',
+        'nonce',
+        'auth_time',
+        'sid',
+      ],
     }),
     jwks: () => ({ keys: [jwk] }),
     async issueToken(request) {
-      const challenge = request.basic ? { 'www-authenticate': 'Basic realm="f7t-conformance"' } : undefined;
-      if (!request.clientId)
-        throw new OAuthError(401, 'invalid_client', 'Client authentication is missing.', challenge);
-      const client = clients.get(request.clientId);
-      if (!client || client.secret !== request.clientSecret) {
-        throw new OAuthError(401, 'invalid_client', 'Invalid client or client credentials.', challenge);
-      }
+      const { confidential, browser } = authenticate(request);
       if (!request.grantType) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type.');
+      if (request.grantType === 'authorization_code') return flow.exchangeCode(browser, request);
+      if (request.grantType === 'refresh_token') return flow.refresh(browser, request.refreshToken);
       if (request.grantType !== 'client_credentials') {
         throw new OAuthError(
           400,
           'unsupported_grant_type',
-          `Grant type ${request.grantType} is not supported; use client_credentials.`,
+          `Grant type ${request.grantType} is not supported; use authorization_code, refresh_token or client_credentials.`,
         );
+      }
+      if (!confidential) {
+        throw new OAuthError(400, 'unauthorized_client', 'A public client cannot use client_credentials.');
       }
       const requested = (request.scope ?? '').split(' ').filter(Boolean);
       const unknown = requested.filter((s) => !(supportedScopes as readonly string[]).includes(s));
       if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
       const scope =
         requested.length > 0 ? [...new Set([...requested, 'firecrest'])].join(' ') : supportedScopes.join(' ');
-      const accessToken = await mint({ username: client.username, clientId: client.id, scope });
+      const accessToken = await mint({ username: confidential.username, clientId: confidential.id, scope });
       return { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope };
     },
+    authorize: (params, sid) => flow.authorize(clientOf, params, sid),
+    login: (params, credentials) => flow.login(clientOf, params, credentials),
+    async userinfo(accessToken) {
+      const refuse = (description: string) =>
+        new OAuthError(401, 'invalid_token', description, {
+          'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
+        });
+      if (!accessToken) throw refuse('Missing bearer token.');
+      let username: string;
+      try {
+        ({ username } = await provider.verify(accessToken, { minTtlS: 0 }));
+      } catch {
+        throw refuse('Token is invalid or expired.');
+      }
+      return { sub: username, preferred_username: username, ...personClaims(people.find(username)) };
+    },
+    async endSession(request) {
+      const hint = await hintClaims(request.idTokenHint);
+      const sids = [request.sid, typeof hint?.sid === 'string' ? hint.sid : undefined].filter(
+        (s): s is string => s !== undefined,
+      );
+      const hinted = typeof hint?.aud === 'string' ? hint.aud : undefined;
+      return flow.endSession(clientOf, {
+        sids,
+        clientId: request.clientId ?? hinted,
+        postLogoutRedirectUri: request.postLogoutRedirectUri,
+        state: request.state,
+      });
+    },
+    sessionUser: (sid) => flow.sessionUser(sid),
     mint,
     async verify(token, verifyOptions = {}) {
       const least = verifyOptions.minTtlS ?? minTtl;
@@ -213,4 +392,5 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       return result;
     },
   };
+  return provider;
 }

@@ -32,7 +32,7 @@ export function generateSite(shape: SiteShape, options: GenerateOptions): Site {
     return group;
   };
   const projectAccount = `g${faker.number.int({ min: 10, max: 199 })}`;
-  const users: User[] = shape.users.map((u) => {
+  const people = shape.users.map((u) => {
     const uid = freshId(1001, 29999);
     const own: Group = { name: u.name, gid: uid };
     const accounts =
@@ -44,7 +44,9 @@ export function generateSite(shape: SiteShape, options: GenerateOptions): Site {
       uid,
       gid: uid,
       groups: [own, ...u.extraGroups.map(groupNamed)],
-      accounts,
+      // As at CSCS, a project's Unix group is its Slurm account: portals offer the user's groups as
+      // the accounts of a job, so every group but the user's own is one.
+      accounts: [...new Set([...accounts, ...u.extraGroups])],
       fullName: `${first} ${last}`,
       email: faker.internet.email({ firstName: first, lastName: last, provider: 'example.org' }),
     };
@@ -98,12 +100,18 @@ export function generateSite(shape: SiteShape, options: GenerateOptions): Site {
     };
   });
 
+  const firstJobId = faker.number.int({ min: 100000, max: 899999 });
+  // The account groups get their ids last, so a seed gives the same uids, nodes and job ids as before.
+  const users: User[] = people.map((u) => ({
+    ...u,
+    groups: [...u.groups, ...u.accounts.filter((a) => !u.groups.some((g) => g.name === a)).map(groupNamed)],
+  }));
   return {
     name: shape.name,
     seed: options.seed,
     appVersion: shape.appVersion,
     startedAt: options.startedAt,
-    firstJobId: faker.number.int({ min: 100000, max: 899999 }),
+    firstJobId,
     systems,
     users,
   };
