@@ -129,3 +129,36 @@ check('V1-COMPUTE-PARTITIONS-001', 'lists the partitions through a task', async 
   if (!data.every((p) => typeof p.PartitionName === 'string' && typeof p.State === 'string'))
     throw new Error('a partition has no name or state');
 });
+
+interface NodeRecord {
+  NodeName: string;
+  State: string[];
+  Partitions: string[];
+}
+
+check('V1-COMPUTE-NODES-001', 'lists the nodes through a task', async (t) => {
+  const { status, data } = await taskData<NodeRecord[]>(t, t.api, '/compute/nodes');
+  if (status !== '200' || !Array.isArray(data) || data.length === 0)
+    throw new Error(`the nodes task ended ${status} with ${JSON.stringify(data).slice(0, 200)}`);
+  const unnamed = data.filter((n) => typeof n.NodeName !== 'string' || !Array.isArray(n.State));
+  if (unnamed.length > 0) throw new Error(`a node has no name or state: ${JSON.stringify(unnamed[0])}`);
+});
+
+check('V1-COMPUTE-NODES-002', 'gives one node through a task', async (t) => {
+  const all = await taskData<NodeRecord[]>(t, t.api, '/compute/nodes');
+  const name = Array.isArray(all.data) ? all.data[all.data.length - 1]?.NodeName : undefined;
+  if (!name) throw new Error(`the nodes task ended ${all.status} without a node to ask for`);
+  const { status, data } = await taskData<NodeRecord[]>(t, t.api, `/compute/nodes/${encodeURIComponent(name)}`);
+  if (status !== '200') throw new Error(`the task for node ${name} ended ${status}: ${JSON.stringify(data)}`);
+  const names = Array.isArray(data) ? data.map((n) => n.NodeName) : [];
+  if (names.length !== 1 || names[0] !== name)
+    throw new Error(`the task for node ${name} gave ${JSON.stringify(names)}, not that node alone`);
+});
+
+check('V1-COMPUTE-RESERVATIONS-001', "lists the scheduler's reservations through a task", async (t) => {
+  const { status, data } = await taskData<{ ReservationName?: unknown }[]>(t, t.api, '/compute/reservations');
+  if (status !== '200' || !Array.isArray(data))
+    throw new Error(`the reservations task ended ${status} with ${JSON.stringify(data).slice(0, 200)}`);
+  const unnamed = data.filter((r) => typeof r.ReservationName !== 'string');
+  if (unnamed.length > 0) throw new Error(`a reservation has no name: ${JSON.stringify(unnamed[0])}`);
+});

@@ -75,3 +75,45 @@ check('V1-MACHINE-002', 'answers 400 with a header for an unknown machine', asyn
   const header = answer.headers.get('x-machine-does-not-exist') ?? answer.headers.get('x-machine-does-not-exists');
   expectThat(answer, header !== null, 'no X-Machine-Does-Not-Exist header');
 });
+
+check('V1-STATUS-SERVICES-002', 'gives one service by its name', async (t) => {
+  const answer = await t.api.get<{ service: string; status: string }>('/status/services/compute');
+  expectResponse(answer, 200);
+  expectThat(answer, answer.body.service === 'compute', `the answer is about ${answer.body.service}, not compute`);
+});
+
+interface Mount {
+  name: string;
+  path: string;
+  status: string;
+}
+
+check('V1-STATUS-FILESYSTEMS-001', "lists every system's file systems, the tested one among them", async (t) => {
+  const answer = await t.api.get<{ out: Record<string, Mount[]> }>('/status/filesystems');
+  expectResponse(answer, 200);
+  const mounts = answer.body.out[t.system];
+  expectThat(answer, Array.isArray(mounts) && mounts.length > 0, `${t.system} has no file systems listed`);
+  const home = t.workdir.replace(/\/[^/]+$/, '');
+  expectThat(
+    answer,
+    (mounts ?? []).some((m) => m.path.replace(/\/+$/, '') === home),
+    `the users' file system ${home} is not among ${t.system}'s mounts`,
+  );
+});
+
+check(
+  'V1-STATUS-FILESYSTEMS-002',
+  "gives one system's file systems as a list, as the full listing has them",
+  async (t) => {
+    const one = await t.api.get<{ out: Mount[] }>(`/status/filesystems/${t.system}`);
+    expectResponse(one, 200);
+    const all = await t.api.get<{ out: Record<string, Mount[]> }>('/status/filesystems');
+    expectResponse(all, 200);
+    const paths = (mounts: Mount[] | undefined) => (mounts ?? []).map((m) => m.path).sort();
+    expectThat(
+      one,
+      JSON.stringify(paths(one.body.out)) === JSON.stringify(paths(all.body.out[t.system])),
+      `the mounts differ from /status/filesystems' ${JSON.stringify(paths(all.body.out[t.system]))}`,
+    );
+  },
+);

@@ -123,3 +123,60 @@ check('V1-STORAGE-INVALIDATE-001', 'invalidating a staged download removes its o
   const after = await t.target.fetch(url);
   if (after.status === 200) throw new Error('[GET] staged URL after invalidating -> 200: the object is still there');
 });
+
+const view = (t: CheckContext, path: string) =>
+  t.api.get<{ output: string }>('/utilities/view', { query: { targetPath: path } });
+
+check('V1-STORAGE-MV-001', 'moves a file in a transfer job', async (t) => {
+  const dir = await t.scratch('xfer-mv');
+  const source = await put(t, dir, 'before.txt', 'moved by storage\n');
+  await transfer(t, 'mv', { sourcePath: source, targetPath: `${dir}/after.txt` });
+  const moved = await view(t, `${dir}/after.txt`);
+  expectResponse(moved, 200);
+  expectThat(moved, moved.body.output === 'moved by storage\n', 'the moved file differs');
+  const listing = await t.api.get<{ output: { name: string }[] }>('/utilities/ls', { query: { targetPath: dir } });
+  expectResponse(listing, 200);
+  expectThat(listing, !listing.body.output.some((e) => e.name === 'before.txt'), 'the source is still there');
+});
+
+check('V1-STORAGE-RSYNC-001', 'copies a file with rsync in a transfer job', async (t) => {
+  const dir = await t.scratch('xfer-rsync');
+  const source = await put(t, dir, 'orig.txt', 'synced by storage\n');
+  await transfer(t, 'rsync', { sourcePath: source, targetPath: `${dir}/synced.txt` });
+  const copy = await view(t, `${dir}/synced.txt`);
+  expectResponse(copy, 200);
+  expectThat(copy, copy.body.output === 'synced by storage\n', 'the copy differs');
+});
+
+/** A directory `<dir>/data` holding `a.txt`. */
+async function dataDir(t: CheckContext, name: string) {
+  const dir = await t.scratch(name);
+  expectResponse(await t.api.post('/utilities/mkdir', { form: formOf({ targetPath: `${dir}/data`, p: 'true' }) }), 201);
+  await put(t, `${dir}/data`, 'a.txt', 'archived by storage\n');
+  expectResponse(await t.api.post('/utilities/mkdir', { form: formOf({ targetPath: `${dir}/out` }) }), 201);
+  return dir;
+}
+
+check('V1-STORAGE-COMPRESS-001', 'compresses a directory in a transfer job', async (t) => {
+  const dir = await dataDir(t, 'xfer-compress');
+  await transfer(t, 'compress', { sourcePath: `${dir}/data`, targetPath: `${dir}/data.tar.gz` });
+  const unpacked = await t.api.post('/utilities/extract', {
+    form: formOf({ sourcePath: `${dir}/data.tar.gz`, targetPath: `${dir}/out` }),
+  });
+  expectResponse(unpacked, 201);
+  const file = await view(t, `${dir}/out/data/a.txt`);
+  expectResponse(file, 200);
+  expectThat(file, file.body.output === 'archived by storage\n', 'the archived file differs');
+});
+
+check('V1-STORAGE-EXTRACT-001', 'extracts an archive in a transfer job', async (t) => {
+  const dir = await dataDir(t, 'xfer-extract');
+  const made = await t.api.post('/utilities/compress', {
+    form: formOf({ sourcePath: `${dir}/data`, targetPath: `${dir}/data.tar.gz` }),
+  });
+  expectResponse(made, 201);
+  await transfer(t, 'extract', { sourcePath: `${dir}/data.tar.gz`, targetPath: `${dir}/out` });
+  const file = await view(t, `${dir}/out/data/a.txt`);
+  expectResponse(file, 200);
+  expectThat(file, file.body.output === 'archived by storage\n', 'the extracted file differs');
+});

@@ -6,6 +6,7 @@ const { check } = useHarness({ generation: 'v1' });
 interface Entry {
   name: string;
   type: string;
+  user: string;
   permissions: string;
   size: string;
 }
@@ -173,4 +174,84 @@ check('V1-UTIL-INPUT-001', 'refuses a missing targetPath, naming it', async (t) 
   const answer = await t.api.get<{ error?: string }>('/utilities/ls');
   expectResponse(answer, 400);
   expectThat(answer, (answer.body.error ?? '').includes('targetPath'), 'the error does not name targetPath');
+});
+
+const twelveLines = Array.from({ length: 12 }, (_, i) => `line ${i + 1}\n`).join('');
+
+check('V1-UTIL-HEAD-001', 'head gives the first lines asked for', async (t) => {
+  const path = await put(t, await t.scratch('head'), 'h.txt', twelveLines);
+  const answer = await t.api.get<{ output: string }>('/utilities/head', { query: { targetPath: path, lines: '2' } });
+  expectResponse(answer, 200);
+  expectThat(answer, answer.body.output === 'line 1\nline 2\n', 'not the first two lines');
+});
+
+check('V1-UTIL-TAIL-001', 'tail gives the last lines asked for', async (t) => {
+  const path = await put(t, await t.scratch('tail'), 't.txt', twelveLines);
+  const answer = await t.api.get<{ output: string }>('/utilities/tail', { query: { targetPath: path, lines: '2' } });
+  expectResponse(answer, 200);
+  expectThat(answer, answer.body.output === 'line 11\nline 12\n', 'not the last two lines');
+});
+
+check('V1-UTIL-FILE-001', 'file tells a directory', async (t) => {
+  const dir = await t.scratch('file');
+  const answer = await t.api.get<{ output: string }>('/utilities/file', { query: { targetPath: dir } });
+  expectResponse(answer, 200);
+  expectThat(answer, answer.body.output.includes('directory'), 'the output does not say directory');
+});
+
+check('V1-UTIL-CHOWN-001', 'chown to the owner itself succeeds', async (t) => {
+  const dir = await t.scratch('chown');
+  const path = await put(t, dir, 'own.txt', 'x');
+  expectResponse(await t.api.put('/utilities/chown', { form: formOf({ targetPath: path, owner: t.username }) }), 200);
+  const answer = await ls(t.api, dir);
+  expectResponse(answer, 200);
+  const entry = answer.body.output.find((e) => e.name === 'own.txt');
+  expectThat(answer, entry?.user === t.username, `own.txt belongs to ${entry?.user ?? 'nobody'}`);
+});
+
+check('V1-UTIL-CHOWN-002', 'chown of a file to root is refused with X-Permission-Denied', async (t) => {
+  const path = await put(t, await t.scratch('chown-root'), 'mine.txt', 'x');
+  const answer = await t.api.put('/utilities/chown', { form: formOf({ targetPath: path, owner: 'root' }) });
+  expectResponse(answer, 400);
+  expectThat(answer, answer.headers.has('x-permission-denied'), 'no X-Permission-Denied header');
+});
+
+/** Makes `<dir>/data/a.txt` and archives `<dir>/data` as `<dir>/data.tar.gz` with utilities/compress. */
+async function archive(t: CheckContext, name: string) {
+  const dir = await t.scratch(name);
+  expectResponse(await t.api.post('/utilities/mkdir', { form: formOf({ targetPath: `${dir}/data`, p: 'true' }) }), 201);
+  await put(t, `${dir}/data`, 'a.txt', 'archived\n');
+  const made = await t.api.post('/utilities/compress', {
+    form: formOf({ sourcePath: `${dir}/data`, targetPath: `${dir}/data.tar.gz` }),
+  });
+  return { dir, made };
+}
+
+check('V1-UTIL-COMPRESS-001', 'compress makes an archive beside its untouched source', async (t) => {
+  const { dir, made } = await archive(t, 'compress');
+  expectResponse(made, 201);
+  const listing = await ls(t.api, dir);
+  expectResponse(listing, 200);
+  const entry = listing.body.output.find((e) => e.name === 'data.tar.gz');
+  expectThat(listing, entry?.type === '-' && Number(entry.size) > 0, 'no non-empty data.tar.gz is listed');
+  expectThat(
+    listing,
+    listing.body.output.some((e) => e.name === 'data' && e.type === 'd'),
+    'the source directory is gone',
+  );
+});
+
+check('V1-UTIL-EXTRACT-001', 'extract unpacks an archive into the target directory', async (t) => {
+  const { dir, made } = await archive(t, 'extract');
+  expectResponse(made, 201);
+  expectResponse(await t.api.post('/utilities/mkdir', { form: formOf({ targetPath: `${dir}/out` }) }), 201);
+  const unpacked = await t.api.post('/utilities/extract', {
+    form: formOf({ sourcePath: `${dir}/data.tar.gz`, targetPath: `${dir}/out` }),
+  });
+  expectResponse(unpacked, 201);
+  const view = await t.api.get<{ output: string }>('/utilities/view', {
+    query: { targetPath: `${dir}/out/data/a.txt` },
+  });
+  expectResponse(view, 200);
+  expectThat(view, view.body.output === 'archived\n', 'the extracted file differs');
 });

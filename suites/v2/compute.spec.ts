@@ -160,3 +160,22 @@ check('V2-COMPUTE-CANCEL-002', "another user cannot cancel a user's job", async 
   );
   expectResponse(await t.api.delete(`/compute/${t.system}/jobs/${id}`), 204);
 });
+
+check('V2-COMPUTE-ATTACH-001', "attaches a command to the caller's running job", async (t) => {
+  const id = await t.submitJob(t.api, { name: 'f7t-attach', script: jobScripts.sleeper(600) });
+  try {
+    await t.waitForJob(t.api, id, (j) => j.status.state === 'RUNNING', 'start running');
+    const answer = await t.api.put(`/compute/${t.system}/jobs/${id}/attach`, { json: { command: 'hostname' } });
+    expectResponse(answer, 204);
+  } finally {
+    await t.api.delete(`/compute/${t.system}/jobs/${id}`);
+  }
+});
+
+check('V2-COMPUTE-ATTACH-002', 'refuses to attach a command to a job that has ended', async (t) => {
+  const id = await t.submitJob(t.api, { name: 'f7t-attach-ended', script: jobScripts.exitWith(0) });
+  await t.waitForJob(t.api, id, terminal, 'end');
+  const answer = await t.api.put(`/compute/${t.system}/jobs/${id}/attach`, { json: { command: 'hostname' } });
+  expectThat(answer, answer.status >= 400, `attaching to an ended job answered ${answer.status}`);
+  expectEnvelope(answer);
+});

@@ -56,7 +56,8 @@ export function createStatusRoutes(sim: SimulatorContext, appVersion: string) {
   app.get('/filesystems/:name', (c) => {
     const name = c.req.param('name');
     if (!systems().some((s) => s.name === name)) return c.json({ description: 'System does not exists.' }, 404);
-    return c.json({ description: 'Filesystem information', out: { [name]: filesystems(name) } });
+    // Unlike the all-systems answer, one system's mounts are a list, with the system named in the words.
+    return c.json({ description: `Filesystem information for system ${name}`, out: filesystems(name) });
   });
   app.get('/parameters', (c) => {
     const p = (name: string, value: unknown, description: string, unit = '') => ({ description, name, unit, value });
