@@ -2,22 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Reporter } from 'vitest/node';
-import { createVitest, type Vitest } from 'vitest/node';
+import { createVitest, type Reporter, type Vitest } from 'vitest/node';
 import { defaultSite } from '../fixtures/sites/default.ts';
-import { formatSummary, judge, ResultCollector } from '../reporters/console.ts';
+import { ResultCollector, type CheckResult } from '../reporters/collect.ts';
+import { computeCoverage } from '../reporters/coverage.ts';
 import type { Deviation } from '../reporters/deviations.ts';
-import { renderHtml } from '../reporters/html.ts';
+import { writeReports } from '../reporters/index.ts';
+import { judge } from '../reporters/judge.ts';
 import { ProgressReporter, type Progress } from '../reporters/progress.ts';
 import type { CheckRecord, CleanupRecord, RunReport } from '../reporters/report.ts';
-import { verdictLine } from '../reporters/verdict.ts';
+import { exitStatusOf, verdictLine } from '../reporters/verdict.ts';
+import { generations, loadSpec } from '../spec/load.ts';
 import { findRequirement } from '../spec/requirements.ts';
+import { profileOutOfScope, skipReason } from '../spec/run-scope.ts';
+import { operationKey } from '../spec/validate.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
 import { HarnessError } from '../suites/harness/errors.ts';
+import { scopeOf } from '../suites/harness/scope.ts';
 import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
 import { cleanUp, type StagingStore } from './cleanup.ts';
-import type { ReportKind } from './report-kinds.ts';
-import { missingApi, ruledOutByScope, type RunScope } from './run-scope.ts';
 
 export interface CheckConfig {
   readonly target: TargetConfig;
@@ -26,7 +29,7 @@ export interface CheckConfig {
   /** Partitions each system must list (from the site profile). */
   readonly partitions?: Readonly<Record<string, readonly string[]>>;
   readonly outDir: string;
-  readonly reports: readonly ReportKind[];
+  readonly reports: readonly string[];
   /** Only checks whose title matches (a requirement id or part of one). */
   readonly filter?: string | undefined;
   /** The site's declared deviations (requirement id, reason, expiry). */
@@ -38,6 +41,8 @@ export interface CheckConfig {
   readonly store?: StagingStore | undefined;
   /** Progress lines on stderr (default: on). */
   readonly progress?: boolean;
+  /** A certification run: a profile in scope left INCOMPLETE exits 3. */
+  readonly certify?: boolean;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,16 +51,7 @@ const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'))
 /** Whether the target's configuration alone rules a requirement's checks out (an estimate: the site may skip more). */
 function ruledOut(id: string, target: TargetConfig, readOnly: boolean): boolean {
   const req = findRequirement(id);
-  if (!req) return false;
-  const remote = target.kind === 'remote';
-  const scope: RunScope = {
-    v1Url: !remote || Boolean(target.v1BaseUrl),
-    v2Url: !remote || Boolean(target.baseUrl),
-    readOnly: readOnly || Boolean(target.run?.readOnly),
-    secondIdentity: !remote || Boolean(target.second),
-    stagedTransfers: target.run?.transfer !== 'none',
-  };
-  return Boolean(missingApi(req, scope) ?? ruledOutByScope(req, scope));
+  return req ? skipReason(req, scopeOf(target, readOnly)) !== undefined : false;
 }
 
 /** How many checks a run will make on one system, from the suites' source (for the progress estimate). */
@@ -105,10 +101,167 @@ function redactedTarget(target: TargetConfig): Record<string, unknown> {
   };
 }
 
+/** What the vitest runs of all systems gave. */
+interface SuiteRuns {
+  readonly collected: CheckResult[];
+  readonly runErrors: string[];
+  readonly interrupted: boolean;
+}
+
+/** Runs the suites once per system; Ctrl-C stops the checks (the caller then cleans up). */
+async function runSuites(
+  config: CheckConfig,
+  target: TargetConfig,
+  systems: readonly string[],
+  run: { readonly runId: string; readonly ledger: string; readonly outDir: string },
+): Promise<SuiteRuns> {
+  const remote = target.kind === 'remote';
+  const progress: Progress = {
+    systems: systems.length,
+    expected: expectedChecks(config.filter, target, config.readOnly ?? false),
+    ruledOut: (id) => ruledOut(id, target, config.readOnly ?? false),
+    apiMs: 0,
+    waitMs: 0,
+    startedAt: Date.now(),
+  };
+  let interrupted = false;
+  let current: Vitest | undefined;
+  const onSigint = () => {
+    if (interrupted) {
+      process.stderr.write('\ninterrupted again: leaving without cleanup\n');
+      process.exit(130);
+    }
+    interrupted = true;
+    process.stderr.write('\ninterrupted: stopping the checks, then cleaning up (Ctrl-C again to leave at once)\n');
+    void current?.cancelCurrentRun('keyboard-input');
+  };
+  process.on('SIGINT', onSigint);
+  const collected: CheckResult[] = [];
+  const runErrors: string[] = [];
+  try {
+    for (const [index, system] of systems.entries()) {
+      if (interrupted) break;
+      const collector = new ResultCollector({ root, system });
+      const reporters: Reporter[] = [collector];
+      if (config.progress !== false) reporters.unshift(new ProgressReporter(progress, system, index));
+      const settings = {
+        ...target.run,
+        runId: run.runId,
+        ledger: run.ledger,
+        readOnly: config.readOnly ?? target.run?.readOnly,
+        partitions: config.partitions?.[system] ?? target.run?.partitions,
+      };
+      const provided: TargetConfig = { ...target, system: system || undefined, run: settings };
+      current = await createVitest(
+        'test',
+        {
+          root,
+          config: false,
+          include: ['suites/**/*.spec.ts'],
+          watch: false,
+          provide: { target: provided },
+          reporters,
+          testTimeout: remote ? (target.jobBudgetS ?? DEFAULT_JOB_BUDGET_S) * 1000 + 60_000 : 30_000,
+          hookTimeout: 120_000,
+          ...(config.filter ? { testNamePattern: config.filter } : {}),
+          // A live site is shared: keep the load on it modest.
+          ...(remote ? { fileParallelism: false } : {}),
+        },
+        {},
+      );
+      // Vitest leaves the process on Ctrl-C; this run stops its checks and cleans up first.
+      for (const listener of process.listeners('SIGINT')) if (listener !== onSigint) process.off('SIGINT', listener);
+      if (!interrupted) await current.start([]);
+      await current.close();
+      current = undefined;
+      collected.push(...collector.results);
+      runErrors.push(...collector.runErrors);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    // A second Ctrl-C during the cleanup leaves at once.
+    process.once('SIGINT', () => process.exit(130));
+  }
+  return { collected, runErrors, interrupted };
+}
+
+/** Every operation of our two specs, as reports name them. */
+async function allOperations(): Promise<string[]> {
+  const specs = await Promise.all(generations.map((g) => loadSpec(g)));
+  return specs.flatMap((spec) => spec.operations.map(operationKey)).sort();
+}
+
+interface ReportFacts {
+  readonly config: CheckConfig;
+  readonly target: TargetConfig;
+  readonly systems: readonly string[];
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly runs: SuiteRuns;
+  readonly cleanup: CleanupRecord | null;
+}
+
+/** The one record of the run that every report is written from. */
+async function buildReport(facts: ReportFacts): Promise<RunReport> {
+  const { config, target, runs } = facts;
+  const scope = scopeOf(target, config.readOnly ?? false);
+  const { results, verdict: judged } = judge(runs.collected, config.deviations ?? [], {
+    systems: facts.systems,
+    outOfScope: (profile) => profileOutOfScope(profile, scope),
+  });
+  const problems = [...judged.problems, ...(runs.interrupted ? ['the run was interrupted: checks were left out'] : [])];
+  const verdict = {
+    ...judged,
+    problems,
+    verdict: runs.interrupted && judged.verdict === 'PASS' ? ('INCOMPLETE' as const) : judged.verdict,
+  };
+  const exit = exitStatusOf(verdict, {
+    interrupted: runs.interrupted,
+    certify: config.certify ?? false,
+    runErrors: runs.runErrors.length,
+  });
+  const sum = (pick: (r: CheckRecord) => number | undefined) =>
+    Math.round(results.reduce((t, r) => t + (pick(r) ?? 0), 0));
+  return {
+    tool: 'f7t-conformance',
+    version,
+    generatedAt: new Date().toISOString(),
+    runId: facts.runId,
+    site: config.site ?? null,
+    target: redactedTarget(target),
+    readOnly: config.readOnly ?? false,
+    systems: facts.systems,
+    verdict: verdict.verdict,
+    exit,
+    certify: config.certify ?? false,
+    filter: config.filter ?? null,
+    profiles: verdict.profiles,
+    counts: verdict.counts,
+    problems,
+    runErrors: runs.runErrors,
+    mustRan: verdict.mustRan,
+    coverage: computeCoverage(await allOperations(), results),
+    timing: {
+      startedAt: facts.startedAt.toISOString(),
+      durationMs: Date.now() - facts.startedAt.getTime(),
+      apiMs: sum((r) => r.apiMs),
+      waitMs: sum((r) => r.waitMs),
+    },
+    cleanup: facts.cleanup,
+    results,
+  };
+}
+
+/** The systems to check: the profile's, the one asked for, or the site's first. */
+function systemsOf(config: CheckConfig, target: TargetConfig, discovered: { systems?: string[] }): readonly string[] {
+  if (config.systems?.length) return config.systems;
+  if (target.kind === 'remote') return [target.system ?? discovered.systems?.[0] ?? ''];
+  return [target.system ?? defaultSite.systems[0]?.name ?? ''];
+}
+
 /**
- * Runs the suites against a target, once per system, cleans up what a live run made, and writes
- * the reports. Exit code: 0 (no MUST failed), 1 (a MUST failed or a deviation entry is stale),
- * 2 (the harness could not run, or errors left MUSTs unchecked), 130 (interrupted).
+ * Runs the suites against a target, once per system, cleans up what a live run made, writes the
+ * reports, and gives the exit code (see `exitStatusOf`: 130, 1, 2, 3 or 0).
  */
 export async function runCheck(config: CheckConfig): Promise<number> {
   let discovered: { systems?: string[]; token?: string };
@@ -130,88 +283,8 @@ export async function runCheck(config: CheckConfig): Promise<number> {
     given.kind === 'remote' && !given.expiredToken && !given.controlUrl && discovered.token
       ? { ...given, agingToken: discovered.token }
       : given;
-  const systems = config.systems?.length
-    ? config.systems
-    : target.kind === 'remote'
-      ? [target.system ?? discovered.systems?.[0] ?? '']
-      : [target.system ?? defaultSite.systems[0]?.name ?? ''];
-  const deviations = config.deviations ?? [];
-  const remote = target.kind === 'remote';
-  const progress: Progress = {
-    systems: systems.length,
-    expected: expectedChecks(config.filter, target, config.readOnly ?? false),
-    ruledOut: (id) => ruledOut(id, target, config.readOnly ?? false),
-    apiMs: 0,
-    waitMs: 0,
-    startedAt: Date.now(),
-  };
-
-  let interrupted = false;
-  let current: Vitest | undefined;
-  const onSigint = () => {
-    if (interrupted) {
-      process.stderr.write('\ninterrupted again: leaving without cleanup\n');
-      process.exit(130);
-    }
-    interrupted = true;
-    process.stderr.write('\ninterrupted: stopping the checks, then cleaning up (Ctrl-C again to leave at once)\n');
-    void current?.cancelCurrentRun('keyboard-input');
-  };
-  process.on('SIGINT', onSigint);
-
-  const collected: CheckRecord[] = [];
-  let unhandled = 0;
-  try {
-    for (const [index, system] of systems.entries()) {
-      if (interrupted) break;
-      const collector = new ResultCollector({ root, system });
-      const reporters: (Reporter | string | [string, Record<string, unknown>])[] = [];
-      // Vitest's dots are for a terminal; in a log they are one long line of colour codes, and the
-      // summary below says everything they do.
-      if (config.reports.includes('console') && process.stdout.isTTY) reporters.push('dot');
-      if (config.reports.includes('junit')) reporters.push(['junit', { suiteName: `f7t-conformance ${system}` }]);
-      if (config.progress !== false) reporters.push(new ProgressReporter(progress, system, index));
-      reporters.push(collector);
-      const run = {
-        ...target.run,
-        runId,
-        ledger,
-        readOnly: config.readOnly ?? target.run?.readOnly,
-        partitions: config.partitions?.[system] ?? target.run?.partitions,
-      };
-      const provided: TargetConfig = { ...target, system: system || undefined, run };
-      const junit = systems.length > 1 ? `junit-${system}.xml` : 'junit.xml';
-      current = await createVitest(
-        'test',
-        {
-          root,
-          config: false,
-          include: ['suites/**/*.spec.ts'],
-          watch: false,
-          provide: { target: provided },
-          reporters,
-          outputFile: { junit: resolve(outDir, junit) },
-          testTimeout: remote ? (target.jobBudgetS ?? DEFAULT_JOB_BUDGET_S) * 1000 + 60_000 : 30_000,
-          hookTimeout: 120_000,
-          ...(config.filter ? { testNamePattern: config.filter } : {}),
-          // A live site is shared: keep the load on it modest.
-          ...(remote ? { fileParallelism: false } : {}),
-        },
-        {},
-      );
-      // Vitest leaves the process on Ctrl-C; this run stops its checks and cleans up first.
-      for (const listener of process.listeners('SIGINT')) if (listener !== onSigint) process.off('SIGINT', listener);
-      if (!interrupted) await current.start([]);
-      await current.close();
-      current = undefined;
-      collected.push(...collector.results);
-      unhandled += collector.unhandled;
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-    // A second Ctrl-C during the cleanup leaves at once.
-    process.once('SIGINT', () => process.exit(130));
-  }
+  const systems = systemsOf(config, target, discovered);
+  const runs = await runSuites(config, target, systems, { runId, ledger, outDir });
 
   let cleanup: CleanupRecord | null = null;
   if (target.kind === 'remote' && !target.controlUrl) {
@@ -221,63 +294,16 @@ export async function runCheck(config: CheckConfig): Promise<number> {
       leftovers: [{ kind: 'file' as const, what: 'the cleanup itself', note: describe(error) }],
     }));
   }
-
-  const { results, verdict } = judge(collected, deviations);
-  const problems = [...verdict.problems, ...(interrupted ? ['the run was interrupted: checks were left out'] : [])];
-  const report: RunReport = {
-    tool: 'f7t-conformance',
-    version,
-    generatedAt: new Date().toISOString(),
-    runId,
-    site: config.site ?? null,
-    target: redactedTarget(target),
-    readOnly: config.readOnly ?? false,
-    systems,
-    verdict: interrupted && verdict.verdict === 'PASS' ? 'INCOMPLETE' : verdict.verdict,
-    profiles: verdict.profiles,
-    counts: verdict.counts,
-    problems,
-    timing: {
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      apiMs: Math.round(results.reduce((sum, r) => sum + (r.apiMs ?? 0), 0)),
-      waitMs: Math.round(results.reduce((sum, r) => sum + (r.waitMs ?? 0), 0)),
-    },
-    cleanup,
-    results,
-  };
-  if (config.reports.includes('json'))
-    writeFileSync(resolve(outDir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  if (config.reports.includes('html')) writeFileSync(resolve(outDir, 'report.html'), renderHtml(report));
-
-  if (results.length === 0) {
-    process.stderr.write('no conformance check ran\n');
-    return interrupted ? 130 : 2;
+  const report = await buildReport({ config, target, systems, runId, startedAt, runs, cleanup });
+  writeReports(report, config.reports, {
+    dir: outDir,
+    stdout: (text) => process.stdout.write(text),
+    writeFile: (name, content) => writeFileSync(resolve(outDir, name), content),
+  });
+  // The verdict is always the last line, whichever reports were asked for.
+  if (!config.reports.includes('console')) {
+    if (report.exit.code !== 0) process.stderr.write(`exit ${report.exit.code}: ${report.exit.reason}\n`);
+    process.stdout.write(`${verdictLine(report)}\n`);
   }
-  if (config.reports.includes('console')) {
-    if (unhandled > 0) process.stdout.write(`\n${unhandled} unhandled error(s) during the run\n`);
-    process.stdout.write(`${formatSummary(results, verdict)}\n`);
-  }
-  if (cleanup) {
-    const left = cleanup.leftovers;
-    process.stdout.write(
-      `\ncleanup: ${cleanup.done.length} item(s) removed or cancelled; ${left.length === 0 ? 'nothing of the run is left on the site' : `${left.length} left on the site:`}\n`,
-    );
-    for (const l of left)
-      process.stdout.write(
-        `  ${l.kind} ${l.what}${l.system ? ` on ${l.system}` : ''}${l.note ? ` (${l.note})` : ''}\n`,
-      );
-  }
-  const written = [
-    config.reports.includes('json') ? 'results.json' : '',
-    config.reports.includes('junit') ? 'junit XML' : '',
-    config.reports.includes('html') ? 'report.html' : '',
-  ].filter(Boolean);
-  if (written.length > 0) process.stdout.write(`reports: ${written.join(', ')} in ${outDir}\n`);
-  // Reporters may still print while closing; the verdict comes after all of them.
-  process.stdout.write(`\n${verdictLine({ ...verdict, verdict: report.verdict, problems })}\n`);
-  if (interrupted) return 130;
-  if (verdict.verdict === 'FAIL') return 1;
-  if (verdict.counts.error > 0) return 2;
-  return 0;
+  return report.exit.code;
 }

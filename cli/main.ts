@@ -3,7 +3,7 @@ import type { ClientShape } from '../fixtures/site-shape.ts';
 import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
 import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
-import { reportKinds, type ReportKind } from './report-kinds.ts';
+import { optInProfiles } from '../spec/run-scope.ts';
 import { describeServer, startServer } from './serve.ts';
 import { parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
 import { shapeFromProfile } from './site-shape.ts';
@@ -17,7 +17,7 @@ Usage:
                         [--no-control-plane] [--private-jobs] [--token-ttl SECONDS]
                         [--user NAME:PASSWORD]... [--public-client ID[:REDIRECT_URI]]... [--redirect-uri ID=URI]...
   f7t-conformance check --site site.yaml [--read-only] [--deviations FILE] [--filter TEXT] [--out DIR]
-                        [--report console,junit,json,html] [--no-progress]
+                        [--report console,junit,json,html] [--no-progress] [--certify] [--profile NAME]...
   f7t-conformance check --target URL [--v1-target URL] --token-url URL --client-id ID --client-secret SECRET
                         [--second-client-id ID --second-client-secret SECRET] [--system NAME]
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--read-only] ...
@@ -25,8 +25,10 @@ Usage:
   f7t-conformance plan --site site.yaml [--read-only]
 
 check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
-FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 every MUST passed, 1 a MUST failed,
-2 the harness could not run.`;
+FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 PASS (or INCOMPLETE only through
+what the configuration declares), 1 a MUST failed or the deviations file is stale or expired, 2 the
+run could not judge the site (an error, or no MUST ran), 3 --certify and a profile in scope
+INCOMPLETE, 130 interrupted; the first of 130, 1, 2, 3, 0 that applies.`;
 
 class UsageError extends Error {}
 
@@ -138,6 +140,8 @@ async function check(args: string[]): Promise<number> {
       site: { type: 'string' },
       'read-only': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
+      certify: { type: 'boolean', default: false },
+      profile: { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       target: { type: 'string' },
       'v1-target': { type: 'string' },
@@ -161,9 +165,18 @@ async function check(args: string[]): Promise<number> {
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
-  const unknown = reports.filter((r) => !(reportKinds as readonly string[]).includes(r));
+  // Loaded on demand: `serve` (and its container image) needs neither the reports nor vitest.
+  const { reportWriters } = await import('../reporters/index.ts');
+  const reportKinds = reportWriters.map((w) => w.kind);
+  const unknown = reports.filter((r) => !reportKinds.includes(r));
   if (unknown.length > 0)
     throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
+  const optIn = values.profile;
+  const notOptIn = optIn.filter((p) => !optInProfiles.includes(p));
+  if (notOptIn.length > 0)
+    throw new UsageError(
+      `--profile takes an opt-in profile (${optInProfiles.join(', ')}); not: ${notOptIn.join(', ')}`,
+    );
   const faults = values['inject-fault'].map((text): InjectedFault => {
     try {
       return JSON.parse(text) as InjectedFault;
@@ -223,12 +236,15 @@ async function check(args: string[]): Promise<number> {
       throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  if (optIn.length > 0)
+    target = { ...target, run: { ...target.run, optIn: [...new Set([...(target.run?.optIn ?? []), ...optIn])] } };
   // Loaded on demand: `serve` (and its container image) needs neither vitest nor the S3 client.
   const { runCheck } = await import('./check.ts');
   return runCheck({
     target,
     outDir: values.out,
-    reports: reports as ReportKind[],
+    reports,
+    certify: values.certify || (profile?.certify ?? false),
     filter: values.filter,
     deviations,
     readOnly: values['read-only'],

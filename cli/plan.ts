@@ -1,8 +1,9 @@
 import { profiles, requirements, type Requirement } from '../spec/requirements.ts';
 import { decodeJwt } from 'jose';
 import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
-import { missingApi, ruledOutByScope, type RunScope } from './run-scope.ts';
-import type { SiteProfile } from './site-profile.ts';
+import { profileOutOfScope, ruledOutByScope } from '../spec/run-scope.ts';
+import { scopeOf } from '../suites/harness/scope.ts';
+import { targetOf, type SiteProfile } from './site-profile.ts';
 
 // `plan --site`: what a run would check, on which systems, and what it would skip and why. It
 // asks the site only what a reader may: a token per identity and GETs of the systems lists.
@@ -30,14 +31,8 @@ function skipReason(
   options: PlanOptions,
   tokens: TokenFacts,
 ): string | undefined {
-  const scope: RunScope = {
-    v1Url: Boolean(site.firecrest.v1),
-    v2Url: Boolean(site.firecrest.v2),
-    readOnly: options.readOnly ?? false,
-    secondIdentity: site.identities.length >= 2,
-    stagedTransfers: site.transfer?.method !== 'none',
-  };
-  const missing = missingApi(req, scope);
+  const scope = scopeOf(targetOf(site), options.readOnly ?? false);
+  const missing = profileOutOfScope(req.profile, scope);
   if (missing) return missing;
   const v1 = req.profile.startsWith('v1-');
   const listed = v1 ? systemListed.v1 : systemListed.v2;

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { TestCase, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { findRequirement, requirementIdOf } from '../spec/requirements.ts';
 import type { Outcome } from '../spec/results.ts';
 import type { CheckRecord } from './report.ts';
@@ -67,8 +67,38 @@ export function collectResults(modules: ReadonlyArray<TestModule>, root: string,
         ...(meta.waitMs === undefined ? {} : { waitMs: meta.waitMs }),
         ...(reason === undefined ? {} : { reason }),
         exchanges: outcome === 'pass' ? exchanges.slice(-KEPT_FOR_A_PASS) : exchanges,
+        operations: meta.operations ?? [],
       });
     }
   }
   return results;
+}
+/** Collects the checks of one vitest run (on one system); the caller judges all runs together. */
+export class ResultCollector implements Reporter {
+  readonly #root: string;
+  readonly #system: string;
+  results: CheckResult[] = [];
+  /** Errors outside any check: unhandled errors, and suite files that failed to load or to end. */
+  runErrors: string[] = [];
+
+  constructor(options: { root: string; system: string }) {
+    this.#root = options.root;
+    this.#system = options.system;
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
+    this.results = collectResults(modules, this.#root, this.#system);
+    const describe = (e: unknown) =>
+      e && typeof e === 'object' && 'message' in e ? String((e).message) : String(e);
+    const failedModules = modules
+      .filter((m) => m.errors().length > 0 && m.children.size === 0)
+      .map(
+        (m) =>
+          `${relative(this.#root, m.moduleId)}: ${m
+            .errors()
+            .map((e) => e.message)
+            .join('; ')}`,
+      );
+    this.runErrors = [...errors.map(describe), ...failedModules];
+  }
 }

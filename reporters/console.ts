@@ -1,56 +1,46 @@
-import type { Reporter, TestModule } from 'vitest/node';
-import { collectResults, type CheckResult } from './collect.ts';
-import { applyDeviations, type Deviation } from './deviations.ts';
-import { computeVerdict, type RunVerdict } from './verdict.ts';
+import type { CheckResult } from './collect.ts';
+import { coverageLine } from './coverage.ts';
+import type { ReportWriter } from './registry.ts';
+import type { RunReport } from './report.ts';
+import { verdictLine, type RunVerdict } from './verdict.ts';
 
-/** Results with the site's deviations applied, and the verdict on them. */
-export function judge(collected: readonly CheckResult[], deviations: readonly Deviation[]) {
-  const today = new Date().toISOString().slice(0, 10);
-  const applied = applyDeviations(collected, deviations, today);
-  const problems = [
-    ...applied.stale.map((id) => `deviation ${id} is listed but the requirement now passes: remove the entry`),
-    ...applied.expired.map((id) => `deviation ${id} has expired: its failures count again`),
-  ];
-  return { results: applied.results, verdict: computeVerdict(applied.results, problems) };
-}
+export { ResultCollector } from './collect.ts';
+export { judge } from './judge.ts';
 
 const marks = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', deviation: 'DEV ' } as const;
 
-export function formatSummary(results: readonly CheckResult[], run: RunVerdict): string {
-  const lines: string[] = [''];
-  const many = new Set(results.map((r) => r.system)).size > 1;
-  const notable = results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
-  // Skips often share one reason (no v1 URL, --read-only): one entry per reason keeps the failures in view.
-  const skipped = new Map<string, CheckResult[]>();
-  for (const r of results) {
-    if (r.outcome !== 'skip') continue;
-    const group = skipped.get(r.reason ?? '') ?? [];
-    group.push(r);
-    skipped.set(r.reason ?? '', group);
+/** Checks that share an outcome and a reason (no v1 URL, a failed set-up) are one entry. */
+function groupByReason(results: readonly CheckResult[]): Map<string, CheckResult[]> {
+  const groups = new Map<string, CheckResult[]>();
+  for (const r of results) groups.set(r.reason ?? '', [...(groups.get(r.reason ?? '') ?? []), r]);
+  return groups;
+}
+
+function formatGroup(
+  outcome: 'skip' | 'error',
+  reason: string,
+  group: readonly CheckResult[],
+  many: boolean,
+): string[] {
+  const [first] = group;
+  const lines: string[] = [];
+  if (group.length === 1 && first) {
+    const on = many ? ` on ${first.system}` : '';
+    lines.push(`  ${marks[outcome]} ${first.requirement} [${first.level ?? '?'}]${on} ${first.title}`);
+  } else {
+    const ids = [...new Set(group.map((r) => r.requirement))];
+    const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
+    lines.push(`  ${marks[outcome]} ${group.length} checks: ${shown}`);
   }
-  if (notable.length > 0 || skipped.size > 0) {
-    lines.push('Checks that did not pass:');
-    for (const r of notable) {
-      const on = many ? ` on ${r.system}` : '';
-      lines.push(`  ${marks[r.outcome]} ${r.requirement} [${r.level ?? '?'}]${on} ${r.title}`);
-      for (const line of (r.reason ?? '').split('\n').slice(0, 6)) lines.push(`       ${line}`);
-    }
-    for (const [reason, group] of skipped) {
-      const [first] = group;
-      if (group.length === 1 && first) {
-        const on = many ? ` on ${first.system}` : '';
-        lines.push(`  SKIP ${first.requirement} [${first.level ?? '?'}]${on} ${first.title}`);
-      } else {
-        const ids = [...new Set(group.map((r) => r.requirement))];
-        const shown = ids.length > 6 ? `${ids.slice(0, 6).join(', ')} and ${ids.length - 6} more` : ids.join(', ');
-        lines.push(`  SKIP ${group.length} checks: ${shown}`);
-      }
-      for (const line of reason.split('\n').slice(0, 6)) lines.push(`       ${line}`);
-    }
-    lines.push('');
-  }
-  lines.push('Profiles:');
+  for (const line of reason.split('\n').slice(0, 6)) lines.push(`       ${line}`);
+  return lines;
+}
+
+function formatProfiles(run: RunVerdict, many: boolean): string[] {
+  const lines = ['Profiles:'];
+  const outOfScope = run.profiles.filter((p) => p.verdict === 'OUT-OF-SCOPE');
   for (const p of run.profiles) {
+    if (p.verdict === 'OUT-OF-SCOPE') continue;
     const warn =
       p.shouldWarnings.length > 0
         ? `, ${p.shouldWarnings.length} SHOULD warning(s): ${p.shouldWarnings.join(', ')}`
@@ -61,24 +51,66 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
     const should = p.shouldRan > 0 ? `, ${p.shouldPassed}/${p.shouldRan} SHOULD` : '';
     lines.push(`  ${name}: ${p.verdict} ${p.mustPassed}/${p.mustTotal} MUST${should}${notRun}${warn}${deviating}`);
   }
+  // Profiles the configuration left out: not certified, and no effect on the exit code.
+  for (const [why, group] of groupBy(outOfScope, (p) => p.outOfScope ?? '')) {
+    const names = [...new Set(group.map((p) => p.profile))].join(', ');
+    lines.push(`  not certified (out of scope): ${names}: ${why}`);
+  }
   for (const problem of run.problems) lines.push(`  ${problem}`);
+  return lines;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+export function formatSummary(results: readonly CheckResult[], run: RunVerdict): string {
+  const lines: string[] = [''];
+  const many = new Set(results.map((r) => r.system)).size > 1;
+  const notable = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'deviation');
+  const errors = groupByReason(results.filter((r) => r.outcome === 'error'));
+  const skipped = groupByReason(results.filter((r) => r.outcome === 'skip'));
+  if (notable.length > 0 || errors.size > 0 || skipped.size > 0) {
+    lines.push('Checks that did not pass:');
+    for (const r of notable) {
+      const on = many ? ` on ${r.system}` : '';
+      lines.push(`  ${marks[r.outcome]} ${r.requirement} [${r.level ?? '?'}]${on} ${r.title}`);
+      for (const line of (r.reason ?? '').split('\n').slice(0, 6)) lines.push(`       ${line}`);
+    }
+    for (const [reason, group] of errors) lines.push(...formatGroup('error', reason, group, many));
+    for (const [reason, group] of skipped) lines.push(...formatGroup('skip', reason, group, many));
+    lines.push('');
+  }
+  lines.push(...formatProfiles(run, many));
   return lines.join('\n');
 }
 
-/** Collects the checks of one vitest run (on one system); the caller judges all runs together. */
-export class ResultCollector implements Reporter {
-  readonly #root: string;
-  readonly #system: string;
-  results: CheckResult[] = [];
-  unhandled = 0;
+/** The console report: what did not pass, the profiles, coverage, cleanup, and the verdict last. */
+export const consoleReport: ReportWriter = {
+  kind: 'console',
+  write(report, out) {
+    const lines: string[] = [];
+    for (const error of report.runErrors) lines.push(`ERROR outside the checks: ${error.split('\n')[0] ?? ''}`);
+    lines.push(formatSummary(report.results, report));
+    lines.push('', `API coverage (operations sent a request by a check): ${coverageLine(report.coverage)}`);
+    lines.push(...formatCleanup(report));
+    if (out.written.length > 0) lines.push(`reports: ${out.written.join(', ')} in ${out.dir}`);
+    lines.push(`exit ${report.exit.code}: ${report.exit.reason}`);
+    lines.push('', verdictLine(report));
+    out.stdout(`${lines.join('\n')}\n`);
+    return [];
+  },
+};
 
-  constructor(options: { root: string; system: string }) {
-    this.#root = options.root;
-    this.#system = options.system;
-  }
-
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
-    this.results = collectResults(modules, this.#root, this.#system);
-    this.unhandled = errors.length;
-  }
+function formatCleanup(report: RunReport): string[] {
+  const { cleanup } = report;
+  if (!cleanup) return [];
+  const left = cleanup.leftovers;
+  return [
+    '',
+    `cleanup: ${cleanup.done.length} item(s) removed or cancelled; ${left.length === 0 ? 'nothing of the run is left on the site' : `${left.length} left on the site:`}`,
+    ...left.map((l) => `  ${l.kind} ${l.what}${l.system ? ` on ${l.system}` : ''}${l.note ? ` (${l.note})` : ''}`),
+  ];
 }

@@ -45,7 +45,7 @@ nav.toc{display:flex;gap:16px;flex-wrap:wrap;font-size:13px;margin:0 0 18px;padd
 .b{display:inline-block;min-width:6.6em;text-align:center;font:700 11px/18px system-ui,sans-serif;letter-spacing:.04em;border:1px solid;border-radius:4px;padding:0 6px;white-space:nowrap}
 ${outcomes.map((o) => `.b.o-${o}{color:var(--${o});background:var(--${o}-bg);border-color:var(--${o}-line)}`).join('\n')}
 .vb{display:inline-block;font:700 12px/20px system-ui,sans-serif;letter-spacing:.04em;border-radius:4px;padding:0 8px;color:#fff}
-.vb.v-PASS{background:#1a7f37}.vb.v-FAIL{background:#b91c1c}.vb.v-INCOMPLETE{background:#8a5300}
+.vb.v-PASS{background:#1a7f37}.vb.v-FAIL{background:#b91c1c}.vb.v-INCOMPLETE{background:#8a5300}.vb.v-OUT-OF-SCOPE{background:#6b7280}.coverage tr.uncovered td{color:#b91c1c}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid var(--soft)}

@@ -91,6 +91,15 @@ function makeReport(over: Partial<RunReport> = {}): RunReport {
     readOnly: false,
     systems: ['daint', 'eiger'],
     verdict: 'FAIL',
+    exit: { code: 1, reason: 'a MUST requirement failed or the deviations file is stale' },
+    certify: false,
+    filter: null,
+    runErrors: [],
+    mustRan: 3,
+    coverage: [
+      { operation: 'v2 GET /status/systems', requirements: ['V2-STATUS-SYSTEMS-001'], outcomes: { pass: 1 } },
+      { operation: 'v2 PUT /compute/{system_name}/jobs/{job_id}/attach', requirements: [], outcomes: {} },
+    ],
     profiles: [
       {
         profile: 'core',

@@ -9,6 +9,8 @@ import type {
   ProfileVerdictRecord,
   RunReport,
 } from './report.ts';
+import { coverageLine } from './coverage.ts';
+import type { ReportWriter } from './registry.ts';
 import { SCRIPT, STYLE } from './html-assets.ts';
 
 // The HTML report: one self-contained file a site publishes as the evidence of a run. Everything
@@ -150,7 +152,7 @@ function verdictWhy(report: RunReport): string {
     notRun.length > 0 && `${plural(notRun.length, 'profile')} incomplete`,
   ].filter((p): p is string => typeof p === 'string');
   if (report.verdict === 'PASS') return 'every MUST requirement ran and passed';
-  return parts.join(' · ') || (report.profiles.length === 0 ? 'no MUST requirement was checked' : '');
+  return parts.join(' · ') || (report.mustRan === 0 ? 'no MUST requirement was checked' : '');
 }
 
 function renderHeader(report: RunReport): Raw {
@@ -175,10 +177,19 @@ function renderHeader(report: RunReport): Raw {
       <dt>duration</dt><dd>${formatDuration(report.timing.durationMs)}</dd>
       <dt>mode</dt><dd>${report.readOnly ? h`<b>read-only</b>: nothing created on the site` : h`<b>read-write</b>: creates and removes files and jobs`}</dd>
       <dt>systems</dt><dd>${report.systems.join(', ') || '—'}</dd>
+      <dt>exit code</dt><dd><b>${report.exit.code}</b>: ${report.exit.reason}${report.certify ? ' (certification run)' : ''}</dd>
+      ${report.filter !== null && h`<dt>filter</dt><dd><code>${report.filter}</code></dd>`}
     </dl>
     <dl class="facts" aria-label="target">${renderTarget(report.target)}</dl>
   </div>
 </header>
+${
+  report.runErrors.length > 0 &&
+  h`<section class="problems" aria-labelledby="run-errors-h">
+  <h2 id="run-errors-h">${plural(report.runErrors.length, 'error')} outside the checks (the run could not judge the site)</h2>
+  <ul>${report.runErrors.map((p) => h`<li><pre>${maskSecrets(p)}</pre></li>`)}</ul>
+</section>`
+}
 ${
   report.problems.length > 0 &&
   h`<section class="problems" aria-labelledby="problems-h">
@@ -211,6 +222,8 @@ function renderIds(kind: string, cls: string, ids: readonly string[], system: st
 
 function renderCell(p: ProfileVerdictRecord | undefined, anchors: Anchors): Raw {
   if (!p) return h`<td class="cell none">not run</td>`;
+  if (p.verdict === 'OUT-OF-SCOPE')
+    return h`<td class="cell none">${verdictBadge(p.verdict)} <p class="ids">not certified: ${p.outOfScope ?? ''}</p></td>`;
   return h`<td class="cell">
     <div class="cellhead">${verdictBadge(p.verdict)} <span class="must">${p.mustPassed}/${p.mustTotal} MUST</span>${p.shouldRan > 0 ? h` <span class="should">${p.shouldPassed}/${p.shouldRan} SHOULD</span>` : ''}</div>
     ${renderIds('failed', 'c-fail', p.mustFailed, p.system, anchors)}
@@ -238,7 +251,7 @@ function renderMatrix(report: RunReport, anchors: Anchors): Raw {
             )}</tr>`,
         );
   return h`<section id="profiles" aria-labelledby="profiles-h"><h2 id="profiles-h">Verdict per profile</h2>
-<p class="note">A profile passes when every MUST in it ran and passed; it fails when a MUST failed, and is incomplete otherwise.</p>
+<p class="note">A profile passes when every MUST in it ran and passed; it fails when a MUST failed, and is incomplete otherwise. A profile the run's configuration left out is out of scope: not certified.</p>
 <div class="scroll"><table class="matrix"><thead><tr><th scope="col">profile</th>${systems.map((s) => h`<th scope="col">${s}</th>`)}</tr></thead>
 <tbody>${body}</tbody></table></div></section>`;
 }
@@ -285,6 +298,23 @@ ${
 <th scope="col" class="num">wait</th><th scope="col"><span class="vh">API time and wait</span></th></tr></thead>
 <tbody>${slowest.map(row)}</tbody></table></div>`
 }</section>`;
+}
+
+function renderCoverage(report: RunReport, anchors: Anchors): Raw {
+  const rows = report.coverage;
+  const sent = rows.filter((r) => r.requirements.length > 0).length;
+  const link = (id: string) => {
+    const anchor = report.systems.map((s) => anchors.get(anchorKey(id, s))).find(Boolean);
+    return anchor ? h`<a href="#${anchor}"><code>${id}</code></a> ` : h`<code>${id}</code> `;
+  };
+  const row = (r: RunReport['coverage'][number]) =>
+    h`<tr${r.requirements.length === 0 && h` class="uncovered"`}><td><code>${r.operation}</code></td>
+<td>${r.requirements.length === 0 ? h`<b>not exercised</b>` : r.requirements.map(link)}</td>
+<td>${outcomes.filter((o) => r.outcomes[o]).map((o) => h`${badge(o)} ${r.outcomes[o] ?? 0} `)}</td></tr>`;
+  return h`<section id="coverage" aria-labelledby="coverage-h"><h2 id="coverage-h">API coverage</h2>
+<p class="note">${sent} of ${rows.length} operations of our specs were sent a request by a check in this run (${coverageLine(rows)}), measured from the requests the checks sent.</p>
+<details${sent < rows.length && h` open`}><summary>operations</summary><div class="scroll"><table class="coverage"><thead><tr><th scope="col">operation</th><th scope="col">requirements</th><th scope="col">outcomes</th></tr></thead>
+<tbody>${rows.map(row)}</tbody></table></div></details></section>`;
 }
 
 function renderCleanup(cleanup: CleanupRecord | null): Raw {
@@ -440,11 +470,12 @@ export function renderHtml(report: RunReport): string {
 </head>
 <body>
 <main>
-<nav class="toc" aria-label="sections"><a href="#profiles">profiles</a><a href="#timing">timing</a><a href="#cleanup">cleanup</a><a href="#checks">checks (${ordered.length})</a></nav>
+<nav class="toc" aria-label="sections"><a href="#profiles">profiles</a><a href="#timing">timing</a><a href="#cleanup">cleanup</a><a href="#coverage">coverage</a><a href="#checks">checks (${ordered.length})</a></nav>
 ${renderHeader(report)}
 ${renderMatrix(report, anchors)}
 ${renderTiming(report, ordered)}
 ${renderCleanup(report.cleanup)}
+${renderCoverage(report, anchors)}
 <section id="checks" aria-labelledby="checks-h"><h2 id="checks-h">Checks</h2>
 <p class="note">${plural(ordered.length, 'check')}; ${problemCount > 0 ? `${plural(problemCount, 'problem')} (fail, error, warn, deviation) listed first` : 'no fail, error, warn or deviation'}. Each exchange opens with a click.</p>
 ${renderFilters(report, ordered)}
@@ -458,3 +489,11 @@ ${renderFilters(report, ordered)}
 </html>
 `.html;
 }
+
+export const htmlReport: ReportWriter = {
+  kind: 'html',
+  write(report, out) {
+    out.writeFile('report.html', renderHtml(report));
+    return ['report.html'];
+  },
+};

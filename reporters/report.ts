@@ -22,15 +22,22 @@ export interface CheckRecord {
   readonly reason?: string;
   /** Requests and answers of the check, redacted: all of a check that did not pass, the last few otherwise. */
   readonly exchanges?: readonly RecordedExchange[];
+  /** The operations of our spec the check sent requests to. */
+  readonly operations?: readonly string[];
 }
 
-export type ProfileVerdictKind = 'PASS' | 'FAIL' | 'INCOMPLETE';
+/** The verdict on a whole run. */
+export type RunVerdictKind = 'PASS' | 'FAIL' | 'INCOMPLETE';
+/** A profile's verdict; OUT-OF-SCOPE: the run's configuration left it out, so it is not certified. */
+export type ProfileVerdictKind = RunVerdictKind | 'OUT-OF-SCOPE';
 
 /** A profile on a system: certified (PASS) only when every MUST in it ran and passed. */
 export interface ProfileVerdictRecord {
   readonly profile: Profile;
   readonly system: string;
   readonly verdict: ProfileVerdictKind;
+  /** Why the profile is out of the run's scope (only with OUT-OF-SCOPE). */
+  readonly outOfScope?: string;
   readonly mustTotal: number;
   readonly mustPassed: number;
   readonly mustFailed: readonly string[];
@@ -40,6 +47,16 @@ export interface ProfileVerdictRecord {
   readonly shouldPassed: number;
   readonly shouldWarnings: readonly string[];
   readonly deviations: readonly string[];
+}
+
+/** One operation of our spec, and what the run's checks did with it. */
+export interface CoverageRow {
+  /** `v2 GET /status/{system_name}/nodes` */
+  readonly operation: string;
+  /** Requirements whose checks sent a request to it, in this run. */
+  readonly requirements: readonly string[];
+  /** Outcomes of those checks. */
+  readonly outcomes: Readonly<Partial<Record<Outcome, number>>>;
 }
 
 /** Something the run created that is still on the site after cleanup. */
@@ -68,11 +85,23 @@ export interface RunReport {
   readonly target: Record<string, unknown>;
   readonly readOnly: boolean;
   readonly systems: readonly string[];
-  readonly verdict: ProfileVerdictKind;
+  readonly verdict: RunVerdictKind;
+  /** The process's exit code and why (see the README's exit codes). */
+  readonly exit: { readonly code: number; readonly reason: string };
+  /** A certification run: an INCOMPLETE profile in scope exits 3. */
+  readonly certify: boolean;
+  /** The `--filter` the run had, when it had one. */
+  readonly filter: string | null;
   readonly profiles: readonly ProfileVerdictRecord[];
   readonly counts: Readonly<Record<Outcome, number>>;
   /** Problems of the run itself that fail it (stale or expired deviation entries). */
   readonly problems: readonly string[];
+  /** Errors outside any check (a suite file that failed to load, an unhandled rejection). */
+  readonly runErrors: readonly string[];
+  /** How many MUST checks ran (passed, failed or deviated). */
+  readonly mustRan: number;
+  /** Every operation of our two specs, and the checks that sent a request to it. */
+  readonly coverage: readonly CoverageRow[];
   readonly timing: {
     readonly startedAt: string;
     readonly durationMs: number;

@@ -26,6 +26,7 @@ test('the verdict stays one readable line: a long list of requirements is cut wi
     profiles: [profile({ mustNotRun: ids })],
     counts,
     problems: [],
+    mustRan: 3,
   });
   expect(line).toContain(`MUST requirements not checked: ${ids.slice(0, 8).join(', ')} and 4 more;`);
   expect(line).not.toContain('V2-FS-LS-009');
@@ -40,6 +41,7 @@ test('a short list is given whole, and a failure names the requirement and the s
     ],
     counts: { ...counts, fail: 1 },
     problems: [],
+    mustRan: 4,
   });
   expect(line).toMatch(/^verdict: FAIL \(MUST requirements failed: V2-FS-LS-001@daint; checks: 3 passed, 1 failed/);
 });

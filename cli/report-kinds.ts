@@ -1,2 +1,0 @@
-export const reportKinds = ['console', 'junit', 'json', 'html'] as const;
-export type ReportKind = (typeof reportKinds)[number];
