@@ -1,12 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { loadSpec, type Generation } from './load.ts';
+import { createValidator } from './validate.ts';
 
 // The reference pack lives in shared/ beside the clone (../shared/reference from the repo root),
 // in a working tree and in CI alike. It is read, never copied into the project.
 const referenceDir = fileURLToPath(new URL('../../shared/reference/', import.meta.url));
+// Answers recorded from a real FirecREST v1.16.6 (tokens redacted), beside the reference pack.
+const v1SamplesDir = fileURLToPath(new URL('../../shared/real-firecrest-v1/samples/', import.meta.url));
 const upstreamFiles: Record<Generation, string> = {
   v1: `${referenceDir}firecrest-v1-openapi.yaml`,
   v2: `${referenceDir}firecrest-v2-openapi.json`,
@@ -63,4 +66,30 @@ describe.each(['v1', 'v2'] as const)('the %s document', (generation) => {
       ).toBe(true);
     }
   });
+});
+
+interface Sample {
+  readonly request: { readonly method: string; readonly path: string };
+  readonly response: { readonly status: number; readonly headers: Record<string, string>; readonly body: unknown };
+}
+
+test('every answer recorded from a real v1.16.6 conforms to the v1 document', async (ctx) => {
+  if (!existsSync(v1SamplesDir))
+    ctx.skip(`the recorded v1 answers are not at ${v1SamplesDir} (shared/ beside the clone)`);
+  const validator = createValidator(await loadSpec('v1'));
+  const files = readdirSync(v1SamplesDir).filter((f) => f.endsWith('.json'));
+  expect(files.length).toBeGreaterThan(0);
+  const departures = files.flatMap((file) => {
+    const { request, response } = JSON.parse(readFileSync(`${v1SamplesDir}${file}`, 'utf8')) as Sample;
+    return validator
+      .validateResponse({
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        headers: new Headers(response.headers),
+        body: response.body === '' ? undefined : response.body,
+      })
+      .map((d) => `${file}: ${d.where} ${d.message}`);
+  });
+  expect(departures).toEqual([]);
 });
