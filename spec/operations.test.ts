@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { loadSpec, type Generation } from './load.ts';
+import { requirements } from './requirements.ts';
 import { createValidator } from './validate.ts';
 
 // The reference pack lives in shared/ beside the clone (../shared/reference from the repo root),
@@ -92,4 +93,18 @@ test('every answer recorded from a real v1.16.6 conforms to the v1 document', as
       .map((d) => `${file}: ${d.where} ${d.message}`);
   });
   expect(departures).toEqual([]);
+});
+
+test("every requirement's operation is written as its document writes it", async () => {
+  const specs = { v1: await loadSpec('v1'), v2: await loadSpec('v2') };
+  // Requirements about the whole API (`*`), the token endpoint, presigned URLs or the served document.
+  const beyondTheApi = (operation: string) => /^\*$|<[^>]+>|\/openapi\.json$/.test(operation);
+  const unknown = requirements
+    .filter((r) => !beyondTheApi(r.operation))
+    .filter((r) => {
+      const spec = specs[r.id.startsWith('V1-') ? 'v1' : 'v2'];
+      return !spec.operations.some((op) => `${op.method} ${op.path}` === r.operation);
+    })
+    .map((r) => `${r.id}: ${r.operation}`);
+  expect(unknown).toEqual([]);
 });
