@@ -899,6 +899,13 @@ export const requirements: readonly Requirement[] = [
     'POST /compute/jobs/path',
     'Submitting a path that does not exist answers 400 with X-Invalid-Path.',
   ),
+  r(
+    'V1-COMPUTE-SUBMIT-003',
+    'MUST',
+    'v1-compute',
+    'POST /compute/jobs/path',
+    'Submitting a batch file by its path on the system answers 201 with a task that ends 200 with the job id and that file.',
+  ),
   r('V1-COMPUTE-ACCT-001', 'MUST', 'v1-compute', 'GET /compute/acct', 'Accounting lists a finished job as COMPLETED.'),
   r(
     'V1-COMPUTE-JOBS-001',

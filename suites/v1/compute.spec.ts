@@ -162,3 +162,21 @@ check('V1-COMPUTE-RESERVATIONS-001', "lists the scheduler's reservations through
   const unnamed = data.filter((r) => typeof r.ReservationName !== 'string');
   if (unnamed.length > 0) throw new Error(`a reservation has no name: ${JSON.stringify(unnamed[0])}`);
 });
+
+check('V1-COMPUTE-SUBMIT-003', 'submits a batch file that is on the system, by its path', async (t) => {
+  const dir = await t.scratch('by-path');
+  const form = new FormData();
+  form.append('targetPath', dir);
+  form.append('file', new Blob(['#!/bin/bash\necho by path\n']), 'f7t-path.sh');
+  expectResponse(await t.api.post('/utilities/upload', { form }), 201);
+  const answer = await t.api.post<TaskCreated>('/compute/jobs/path', {
+    form: formOf({ targetPath: `${dir}/f7t-path.sh` }),
+  });
+  expectResponse(answer, 201);
+  const task = await t.waitForTask(t.api, answer.body.task_id);
+  const data = task.data as { jobid?: unknown; job_file?: unknown };
+  if (task.status !== '200' || !/^\d+$/.test(String(data.jobid)))
+    throw new Error(`the submit task ended ${task.status} with ${JSON.stringify(task.data)}`);
+  if (data.job_file !== `${dir}/f7t-path.sh`)
+    throw new Error(`the task names ${String(data.job_file)} as the batch file, not the one given`);
+});
