@@ -55,6 +55,13 @@ export default tseslint.config(
   boundary(['reporters/**/*.ts'], ['simulator', 'suites', 'cli', 'fixtures'], 'reporters import spec/ only'),
   boundary(['fixtures/**/*.ts'], ['simulator', 'suites', 'reporters', 'cli', 'spec'], 'fixtures are data'),
   boundary(
+    ['examples/**/*.ts'],
+    ['spec', 'simulator', 'suites', 'reporters', 'fixtures', 'cli'],
+    'examples talk to a site over HTTP only, as a portal of any centre would',
+  ),
+  // The browser test starts a simulator in the process, as the suites' in-process target does.
+  { files: ['examples/**/*.test.ts'], rules: { 'no-restricted-imports': 'off' } },
+  boundary(
     ['docker/**/*.ts'],
     ['spec', 'simulator', 'suites', 'reporters', 'fixtures', 'cli'],
     'docker/ builds the image and runs the CLI as a process: it imports none of our modules',
