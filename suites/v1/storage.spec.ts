@@ -23,6 +23,7 @@ async function transfer(t: CheckContext, op: string, fields: Record<string, stri
   const jobId = String(data.jobid);
   for (let i = 0; i < 90; i++) {
     const acct = await t.api.get<{ task_id: string }>('/compute/acct', { query: { jobs: jobId } });
+    expectResponse(acct, 200);
     const done = await t.waitForTask(t.api, acct.body.task_id);
     const state = (done.data as { jobid: string; state: string }[]).find((j) => j.jobid === jobId)?.state ?? '';
     if (isTerminalState(state)) return state;

@@ -16,6 +16,8 @@ check('V1-TASKS-002', "lists the caller's tasks only", async (t) => {
   const other = t.second();
   const mine = await t.api.get<{ task_id: string }>('/compute/partitions');
   const theirs = await other.get<{ task_id: string }>('/compute/partitions');
+  expectResponse(mine, 200);
+  expectResponse(theirs, 200);
   const list = await t.api.get<{ tasks: Record<string, { user: string }> }>('/tasks/');
   expectResponse(list, 200);
   expectThat(list, mine.body.task_id in list.body.tasks, 'my task is not listed');
@@ -29,6 +31,7 @@ check('V1-TASKS-002', "lists the caller's tasks only", async (t) => {
 
 check('V1-TASKS-003', "answers 403 for another user's task and 404 for an unknown one", async (t) => {
   const theirs = await t.second().get<{ task_id: string }>('/compute/partitions');
+  expectResponse(theirs, 200);
   expectResponse(await t.api.get(`/tasks/${theirs.body.task_id}`), 403);
   expectResponse(await t.api.get('/tasks/00000000000000000000000000000000'), 404);
 });

@@ -104,8 +104,11 @@ check('V1-UTIL-RENAME-001', 'moves a file', async (t) => {
     await t.api.put('/utilities/rename', { form: formOf({ sourcePath: path, targetPath: `${dir}/new.txt` }) }),
     200,
   );
-  const names = (await ls(t.api, dir)).body.output.map((e) => e.name);
+  const listing = await ls(t.api, dir);
+  expectResponse(listing, 200);
+  const names = listing.body.output.map((e) => e.name);
   const answer = await t.api.get<{ output: string }>('/utilities/view', { query: { targetPath: `${dir}/new.txt` } });
+  expectResponse(answer, 200);
   expectThat(
     answer,
     !names.includes('old.txt') && answer.body.output === 'moved\n',
@@ -121,6 +124,7 @@ check('V1-UTIL-COPY-001', 'copies a file', async (t) => {
     201,
   );
   const answer = await t.api.get<{ output: string }>('/utilities/view', { query: { targetPath: `${dir}/dup.txt` } });
+  expectResponse(answer, 200);
   expectThat(answer, answer.body.output === 'copied\n', 'the copy differs');
 });
 
@@ -129,6 +133,7 @@ check('V1-UTIL-CHMOD-001', 'changes the mode', async (t) => {
   const path = await put(t, dir, 'm.txt', 'x');
   expectResponse(await t.api.put('/utilities/chmod', { form: formOf({ targetPath: path, mode: '700' }) }), 200);
   const answer = await ls(t.api, dir);
+  expectResponse(answer, 200);
   expectThat(
     answer,
     answer.body.output.find((e) => e.name === 'm.txt')?.permissions === 'rwx------',
@@ -144,6 +149,7 @@ check('V1-UTIL-SYMLINK-001', 'makes a symbolic link', async (t) => {
     201,
   );
   const answer = await ls(t.api, dir);
+  expectResponse(answer, 200);
   expectThat(
     answer,
     answer.body.output.find((e) => e.name === 'link')?.type === 'l',
@@ -156,6 +162,7 @@ check('V1-UTIL-RM-001', 'removes a path', async (t) => {
   const path = await put(t, dir, 'gone.txt', 'x');
   expectResponse(await t.api.delete('/utilities/rm', { form: formOf({ targetPath: path }) }), 204);
   const answer = await ls(t.api, dir);
+  expectResponse(answer, 200);
   expectThat(answer, !answer.body.output.some((e) => e.name === 'gone.txt'), 'the file is still listed');
 });
 
