@@ -389,7 +389,7 @@ export const requirements: readonly Requirement[] = [
     'SHOULD',
     'compute',
     'PUT /compute/{system_name}/jobs/{job_id}/attach',
-    "Attaching a command to the caller's running job answers 204.",
+    "A command attached to the caller's running job runs (it can write a file) and the request answers 204.",
   ),
   r(
     'V2-COMPUTE-ATTACH-002',

@@ -161,12 +161,19 @@ check('V2-COMPUTE-CANCEL-002', "another user cannot cancel a user's job", async 
   expectResponse(await t.api.delete(`/compute/${t.system}/jobs/${id}`), 204);
 });
 
-check('V2-COMPUTE-ATTACH-001', "attaches a command to the caller's running job", async (t) => {
+check('V2-COMPUTE-ATTACH-001', "runs a command attached to the caller's running job", async (t) => {
   const id = await t.submitJob(t.api, { name: 'f7t-attach', script: jobScripts.sleeper(600) });
   try {
     await t.waitForJob(t.api, id, (j) => j.status.state === 'RUNNING', 'start running');
-    const answer = await t.api.put(`/compute/${t.system}/jobs/${id}/attach`, { json: { command: 'hostname' } });
+    // FirecREST drops what the command prints; a file the command line writes shows that it ran.
+    const file = `${await t.jobDir()}/attached-${id}.txt`;
+    const answer = await t.api.put(`/compute/${t.system}/jobs/${id}/attach`, {
+      json: { command: `echo attached to ${id} > ${file}` },
+    });
     expectResponse(answer, 204);
+    const view = await t.api.get<{ output: string }>(`/filesystem/${t.system}/ops/view`, { query: { path: file } });
+    expectResponse(view, 200);
+    expectThat(view, view.body.output === `attached to ${id}\n`, 'the attached command did not write its line');
   } finally {
     await t.api.delete(`/compute/${t.system}/jobs/${id}`);
   }

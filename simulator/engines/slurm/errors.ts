@@ -27,6 +27,8 @@ export const slurmErrors = {
     ),
   attachDenied: (id: number) =>
     commandFailed(1, `srun: error: Unable to confirm allocation for job ${id}: Access/permission denied\n`),
+  /** The login shell could not set up the attached command (a redirection it may not write). */
+  attachShellFailed: (stderr: string) => commandFailed(1, stderr),
   attachNotRunning: (id: number) =>
     commandFailed(
       1,

@@ -146,3 +146,23 @@ describe('scripts that read and write files', () => {
     expect(out).toContain('a,1\nb,2\nc,3\n');
   });
 });
+
+describe('attach', () => {
+  test('runs the command now, as the user from their home; only what goes to a file is kept', () => {
+    const { slurm, alice, state } = site();
+    const job = slurm.submit('daint', alice, { workingDirectory: '/home/alice', script: '#!/bin/bash\nsleep 600\n' });
+    slurm.attach('daint', alice, job.id, 'echo here $USER > attached.txt; hostname');
+    const read = (path: string) => state.filesystem('daint').readFile(credentialsOf(alice), path).toString();
+    expect(read('/home/alice/attached.txt')).toBe('here alice\n');
+    expect(read(`/home/alice/slurm-${job.id}.out`)).toBe('');
+  });
+
+  test('a file the login shell cannot write fails the request; an ended job cannot be attached to', () => {
+    const { slurm, alice, bob, advance } = site();
+    const job = slurm.submit('daint', alice, { workingDirectory: '/home/alice', script: '#!/bin/bash\nsleep 5\n' });
+    expect(() => slurm.attach('daint', alice, job.id, 'echo x > /home/bob/x.txt')).toThrow(/Permission denied/);
+    expect(() => slurm.attach('daint', bob, job.id, 'true')).toThrow(/Access\/permission denied/);
+    advance(6);
+    expect(() => slurm.attach('daint', alice, job.id, 'true')).toThrow(/already completing or completed/);
+  });
+});

@@ -188,6 +188,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /**
+   * FirecREST runs `srun --jobid=<id> --overlap <command>` over SSH and waits for it: the command
+   * runs now, as the user, from their home; what it prints is dropped unless the command line
+   * sends it to a file, and a file the login shell cannot write fails the request.
+   */
+  const runAttached = (job: Job, command: string) => {
+    const fs = options.filesystem(job.system);
+    const cred = credentialsOf(job.user);
+    // The login shell expands the line before srun starts: the job's variables are not set there.
+    const env = { USER: job.user.name, HOME: `/home/${job.user.name}` };
+    const fromHome = (path: string) => (path.startsWith('/') ? path : `${env.HOME}/${path}`);
+    for (const event of parseScript(`${command}\n`).output) {
+      if (!event.redirect) continue;
+      const target = expandVariables(event.redirect.path, env);
+      let text = expandVariables(event.text, env);
+      if (event.read) {
+        const shown = expandVariables(event.read.path, env);
+        text = readFor(fs, cred, event.read.command, fromHome(shown), shown).output;
+      }
+      try {
+        fs.writeFile(cred, fromHome(target), text, { append: event.redirect.append });
+      } catch (error) {
+        const why =
+          error instanceof FsError && error.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied';
+        throw slurmErrors.attachShellFailed(`bash: ${target}: ${why}\n`);
+      }
+    }
+  };
+
   const finish = (job: Job, at: number) => {
     job.endTime = at;
     flush(job, at);
@@ -437,10 +466,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       job.written = job.output.length;
       if (wasRunning) schedule(job.system, now);
     },
-    attach(system, user, id, _command) {
+    attach(system, user, id, command) {
       const job = find(system, user, id);
       if (job.user.name !== user.name) throw slurmErrors.attachDenied(id);
       if (job.state !== 'RUNNING') throw slurmErrors.attachNotRunning(id);
+      runAttached(job, command);
     },
     reservations: (system) => reservationsOf(systemSpec(system)),
     reserve(system, user, r) {
