@@ -9,6 +9,7 @@ const run = (args: string[], timeoutMs?: number) => runCli(args, timeoutMs ? { t
 
 interface ResultsFile {
   verdict: string;
+  coverage: { operation: string; requirements: string[] }[];
   results: {
     requirement: string;
     outcome: string;
@@ -105,6 +106,11 @@ describe('check', () => {
       expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: PASS/);
       expect(result.code).toBe(0);
       expect(readResults(out).results.every((r) => r.outcome === 'pass')).toBe(true);
+      // Every operation of both specs was sent a request by a check: measured from the run's traffic.
+      const coverage = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsFile).coverage;
+      expect(coverage.filter((row) => row.requirements.length === 0).map((row) => row.operation)).toEqual([]);
+      expect(coverage.filter((row) => row.operation.startsWith('v1 '))).toHaveLength(51);
+      expect(coverage.filter((row) => row.operation.startsWith('v2 '))).toHaveLength(35);
       expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/V2-COMPUTE-CANCEL-001/);
 
       const alone = await run([
