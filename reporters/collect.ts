@@ -88,8 +88,7 @@ export class ResultCollector implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
     this.results = collectResults(modules, this.#root, this.#system);
-    const describe = (e: unknown) =>
-      e && typeof e === 'object' && 'message' in e ? String((e).message) : String(e);
+    const describe = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e));
     const failedModules = modules
       .filter((m) => m.errors().length > 0 && m.children.size === 0)
       .map(

@@ -49,7 +49,7 @@ test('errors outside any check are one errored case, so CI shows why the run exi
 
 test('control characters a site sent cannot break the XML', () => {
   const xml = renderJunit(report([check('V2-A-002', 'fail', 'bad\u0000byte\u001b[0m')]), 'daint');
-  expect(xml).not.toMatch(/[\u0000\u001b]/);
+  expect(xml.includes('\u0000') || xml.includes('\u001b')).toBe(false);
 });
 
 test('one file per system when there are several', () => {
