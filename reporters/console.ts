@@ -95,6 +95,9 @@ export const consoleReport: ReportWriter = {
     for (const error of report.runErrors) lines.push(`ERROR outside the checks: ${error.split('\n')[0] ?? ''}`);
     lines.push(formatSummary(report.results, report));
     lines.push('', `API coverage (operations sent a request by a check): ${coverageLine(report.coverage)}`);
+    const unexercised = report.coverage.filter((row) => row.requirements.length === 0);
+    if (unexercised.length > 0 && unexercised.length < report.coverage.length)
+      lines.push(`  not exercised: ${unexercised.map((row) => row.operation).join(', ')}`);
     lines.push(...formatCleanup(report));
     if (out.written.length > 0) lines.push(`reports: ${out.written.join(', ')} in ${out.dir}`);
     lines.push(`exit ${report.exit.code}: ${report.exit.reason}`);
