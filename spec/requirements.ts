@@ -17,6 +17,9 @@ export const profiles = [
   'v1-tasks',
   'v1-storage',
   'v1-reservations',
+  // Opt-in (spec/run-scope.ts): a centre's login page cannot be driven by a test, so live runs
+  // check it only when asked; the simulator's issuer is always checked.
+  'oidc-browser',
 ] as const;
 export type Profile = (typeof profiles)[number];
 
@@ -85,6 +88,7 @@ const readOnly = new Set([
   'V1-COMPUTE-NODES-001',
   'V1-COMPUTE-NODES-002',
   'V1-COMPUTE-RESERVATIONS-001',
+  'V2-OIDC-BROWSER-DISCOVERY-001',
 ]);
 
 // Checks that act as a second user: without a second identity they are skipped, with that reason.
@@ -1049,6 +1053,71 @@ export const requirements: readonly Requirement[] = [
     'v1-reservations',
     'PUT /reservations/{reservation}',
     "A user changes their reservation's time window (200) and the list shows the new one; the site tool behind it may be absent.",
+  ),
+
+  // oidc-browser: the issuer's browser login (authorization code with PKCE), as portals use it
+  r(
+    'V2-OIDC-BROWSER-DISCOVERY-001',
+    'MUST',
+    'oidc-browser',
+    'GET {issuer}/.well-known/openid-configuration',
+    'Discovery names the authorization, token, userinfo, end-session and JWKS endpoints, response type code, the authorization_code and refresh_token grants and PKCE S256.',
+  ),
+  r(
+    'V2-OIDC-BROWSER-CODE-001',
+    'MUST',
+    'oidc-browser',
+    'GET {issuer}/authorize',
+    "A public client logs a user in with PKCE S256: the login form answers a redirect with code, state (and iss); the code and verifier give an access token with expires_in, the user's preferred_username and the firecrest scope, an ID token with the nonce, and a refresh token; the access token works on /v2.",
+  ),
+  r(
+    'V2-OIDC-BROWSER-CODE-002',
+    'MUST',
+    'oidc-browser',
+    'POST {issuer}/token',
+    'A code works once: a second exchange is refused with invalid_grant.',
+  ),
+  r(
+    'V2-OIDC-BROWSER-PKCE-001',
+    'MUST',
+    'oidc-browser',
+    'POST {issuer}/token',
+    "A public client's code is refused with invalid_grant without the verifier or with a wrong one; an authorization request without code_challenge is answered invalid_request at the redirect URI.",
+  ),
+  r(
+    'V2-OIDC-BROWSER-REDIRECT-001',
+    'MUST',
+    'oidc-browser',
+    'GET {issuer}/authorize',
+    'A redirect URI the client did not register is refused with an error page (400), never a redirect.',
+  ),
+  r(
+    'V2-OIDC-BROWSER-REFRESH-001',
+    'MUST',
+    'oidc-browser',
+    'POST {issuer}/token',
+    'A refresh answers new tokens and a new refresh token; the refresh token used is refused with invalid_grant afterwards (rotation).',
+  ),
+  r(
+    'V2-OIDC-BROWSER-USERINFO-001',
+    'MUST',
+    'oidc-browser',
+    'GET {issuer}/userinfo',
+    'Userinfo answers sub, preferred_username, name, given_name, family_name and email for an access token, and 401 without one.',
+  ),
+  r(
+    'V2-OIDC-BROWSER-LOGOUT-001',
+    'MUST',
+    'oidc-browser',
+    'GET {issuer}/logout',
+    'The end-session endpoint ends the login session on a bare GET (the next authorization asks for the password again) and honours a loopback post_logout_redirect_uri.',
+  ),
+  r(
+    'V2-OIDC-BROWSER-CONFIDENTIAL-001',
+    'SHOULD',
+    'oidc-browser',
+    'POST {issuer}/token',
+    'A confidential client (client_secret_basic) logs a person in without PKCE on a loopback redirect URI it did not register; the token names the person who logged in and the client.',
   ),
 ];
 
