@@ -96,8 +96,13 @@ export const consoleReport: ReportWriter = {
     lines.push(formatSummary(report.results, report));
     lines.push('', `API coverage (operations sent a request by a check): ${coverageLine(report.coverage)}`);
     const unexercised = report.coverage.filter((row) => row.requirements.length === 0);
-    if (unexercised.length > 0 && unexercised.length < report.coverage.length)
-      lines.push(`  not exercised: ${unexercised.map((row) => row.operation).join(', ')}`);
+    // A filtered run leaves most operations out on purpose; a whole run names what it missed.
+    if (unexercised.length > 0 && report.filter === null) {
+      const names = unexercised.map((row) => row.operation);
+      const shown =
+        names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
+      lines.push(`  not exercised: ${shown}`);
+    }
     lines.push(...formatCleanup(report));
     if (out.written.length > 0) lines.push(`reports: ${out.written.join(', ')} in ${out.dir}`);
     lines.push(`exit ${report.exit.code}: ${report.exit.reason}`);
