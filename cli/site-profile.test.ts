@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { findRequirement } from '../spec/requirements.ts';
+import { profileOutOfScope, skipReason } from '../spec/run-scope.ts';
+import { scopeOf } from '../suites/harness/scope.ts';
+import { readSiteProfile, targetOf } from './site-profile.ts';
+
+const base = `name: test-site
+firecrest: { v2: 'https://api.example.org/v2' }
+auth: { tokenUrl: 'https://auth.example.org/token' }
+identities: [{ clientId: a, clientSecret: b }]
+systems: [{ name: daint }]
+`;
+
+function profileFile(extra: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'f7t-profile-')), 'site.yaml');
+  writeFileSync(path, base + extra);
+  return path;
+}
+
+const requirement = (id: string) => {
+  const found = findRequirement(id);
+  if (!found) throw new Error(`no ${id}`);
+  return found;
+};
+
+test('a skip listed in the profile skips that check with the profile reason; others keep running', () => {
+  const profile = readSiteProfile(
+    profileFile(
+      "skip:\n  - { id: V1-RESERVATIONS-001, reason: 'no rsvmgmt here' }\n  - { id: V2-DRIFT-001, reason: 'no document' }\n",
+    ),
+  );
+  const scope = scopeOf(targetOf(profile));
+  expect(skipReason(requirement('V2-DRIFT-001'), scope)).toBe('declared skipped in the site profile: no document');
+  expect(skipReason(requirement('V2-STATUS-NODES-001'), scope)).toBeUndefined();
+  // No v1 URL: the v1 profiles are out of scope, which says so whatever else is declared.
+  expect(skipReason(requirement('V1-RESERVATIONS-001'), scope)).toMatch(/no v1 URL/);
+});
+
+test('opt-in profiles are out of scope on a live site unless the profile asks for them', () => {
+  const live = scopeOf(targetOf(readSiteProfile(profileFile(''))));
+  expect(profileOutOfScope('oidc-browser', live)).toMatch(/opt-in/);
+  expect(profileOutOfScope('compute', live)).toBeUndefined();
+  const asked = scopeOf(targetOf(readSiteProfile(profileFile('profiles: [oidc-browser]\ncertify: true\n'))));
+  expect(profileOutOfScope('oidc-browser', asked)).toBeUndefined();
+  expect(readSiteProfile(profileFile('certify: true\n')).certify).toBe(true);
+  // The simulator helps the opt-in checks: a run against it checks them without being asked.
+  expect(profileOutOfScope('oidc-browser', scopeOf({ kind: 'embedded' }))).toBeUndefined();
+});
+
+test('a skip needs a known requirement id and a reason; an unknown opt-in profile is refused', () => {
+  expect(() => readSiteProfile(profileFile('skip: [{ id: V2-NO-SUCH-001, reason: r }]\n'))).toThrow(
+    /skip: 'V2-NO-SUCH-001' is not a requirement id/,
+  );
+  expect(() => readSiteProfile(profileFile('skip: [{ id: V2-DRIFT-001 }]\n'))).toThrow(
+    /skip\.0: must have required property 'reason'/,
+  );
+  expect(() => readSiteProfile(profileFile('profiles: [compute]\n'))).toThrow(/profiles\.0/);
+});
