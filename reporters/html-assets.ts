@@ -34,7 +34,7 @@ nav.toc{display:flex;gap:16px;flex-wrap:wrap;font-size:13px;margin:0 0 18px;padd
 .facts dd{margin:0;overflow-wrap:anywhere}
 .verdict{border-radius:10px;padding:18px 20px;color:#fff;display:flex;flex-direction:column;gap:4px}
 .verdict .label{font-size:12px;text-transform:uppercase;letter-spacing:.1em;opacity:.9}
-.verdict strong{font-size:44px;line-height:1.05;letter-spacing:.02em}
+.verdict strong{font-size:clamp(26px,2.8vw,38px);line-height:1.05;letter-spacing:.01em}
 .verdict .why{font-size:14px}
 .verdict.v-PASS{background:#1a7f37}.verdict.v-FAIL{background:#b91c1c}.verdict.v-INCOMPLETE{background:#8a5300}
 .tally{list-style:none;display:grid;grid-template-columns:repeat(2,max-content);gap:6px 28px;margin:10px 0 0;padding:10px 0 0;border-top:1px solid rgba(255,255,255,.35)}

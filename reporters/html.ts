@@ -313,7 +313,7 @@ function renderCoverage(report: RunReport, anchors: Anchors): Raw {
 <td>${outcomes.filter((o) => r.outcomes[o]).map((o) => h`${badge(o)} ${r.outcomes[o] ?? 0} `)}</td></tr>`;
   return h`<section id="coverage" aria-labelledby="coverage-h"><h2 id="coverage-h">API coverage</h2>
 <p class="note">${sent} of ${rows.length} operations of our specs were sent a request by a check in this run (${coverageLine(rows)}), measured from the requests the checks sent.</p>
-<details${sent < rows.length && h` open`}><summary>operations</summary><div class="scroll"><table class="coverage"><thead><tr><th scope="col">operation</th><th scope="col">requirements</th><th scope="col">outcomes</th></tr></thead>
+<details${sent < rows.length && report.filter === null && h` open`}><summary>operations</summary><div class="scroll"><table class="coverage"><thead><tr><th scope="col">operation</th><th scope="col">requirements</th><th scope="col">outcomes</th></tr></thead>
 <tbody>${rows.map(row)}</tbody></table></div></details></section>`;
 }
 
