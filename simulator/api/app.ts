@@ -2,22 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { isSimError } from '../errors.ts';
 import { OAuthError } from '../engines/oidc/index.ts';
-import type { User } from '../engines/site/types.ts';
 import { alterBytes, appliesTo, engineFaultsOf, matchFaults, rewriteJson, type ActiveFault } from '../faults.ts';
-import type { SimulatorContext } from '../index.ts';
+import type { SimulatorContext } from '../context.ts';
+import type { AppEnv } from './shared/env.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
 import { createS3Routes } from './s3/routes.ts';
 import { V1Error } from './v1/errors.ts';
 import { createV1Routes } from './v1/index.ts';
 import { createV2Routes } from './v2/index.ts';
-
-export interface AppEnv {
-  Variables: {
-    user: User | undefined;
-    requestId: string;
-  };
-}
 
 /** The FirecREST error envelope. */
 export function errorBody(

@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { clockModes, type ClockMode } from '../../engines/clock/index.ts';
 import { SimError } from '../../errors.ts';
 import type { Fault } from '../../faults.ts';
-import type { PopulateOptions, SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { PopulateOptions, SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 
 async function readObject(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
   const text = await c.req.text();

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { AuthorizationError, LoginFailed, OAuthError } from '../../engines/oidc/index.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { errorPage, loggedOutPage, loginPage } from './pages.ts';
 
 const SESSION_COOKIE = 'f7t_sim_session';

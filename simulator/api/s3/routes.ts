@@ -9,7 +9,7 @@ import {
 } from '../../engines/objectstore/index.ts';
 import type { Verified } from '../../engines/objectstore/sigv4.ts';
 import type { EngineFaults } from '../../../spec/faults.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { readPayload } from './body.ts';
 import { elements, escapeXml, unescapeXml, xmlDocument } from './xml.ts';
 

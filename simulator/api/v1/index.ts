@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { AuthError } from '../../engines/oidc/index.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
+import { syncJobs } from '../shared/sync-jobs.ts';
 import { V1Error } from './errors.ts';
 import { createComputeRoutes } from './compute.ts';
 import { createReservationRoutes } from './reservations.ts';
@@ -48,13 +49,8 @@ export function createV1Routes(sim: SimulatorContext) {
     return next();
   });
 
-  // Jobs write files as site time passes: bring them up to date before the file system is read.
-  for (const prefix of ['/utilities/*', '/storage/*']) {
-    app.use(prefix, async (_c, next) => {
-      sim.state.scheduler.sync();
-      await next();
-    });
-  }
+  app.use('/utilities/*', syncJobs(sim));
+  app.use('/storage/*', syncJobs(sim));
   app.route('/status', createStatusRoutes(sim, V1_VERSION));
   app.route('/utilities', createUtilitiesRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));

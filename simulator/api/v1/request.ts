@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { credentialsOf } from '../../engines/slurm/index.ts';
 import type { SystemSpec } from '../../engines/site/types.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { V1Error } from './errors.ts';
 
 // Characters v1 refuses in any argument (it builds shell commands from them).

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { UTILITIES_MAX_FILE_SIZE } from './utilities.ts';
 
 export const v1Services = ['certificator', 'tasks', 'utilities', 'storage', 'compute', 'reservations'] as const;

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Task } from '../../engines/tasks/index.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { V1Error } from './errors.ts';
 import { caller, v1Time } from './request.ts';
 

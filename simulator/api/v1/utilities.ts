@@ -4,10 +4,10 @@ import { Hono, type Context } from 'hono';
 import { applyMode, FsError } from '../../engines/fs/index.ts';
 import { compress as gzip, createArchive, decompress, extractArchive } from '../../engines/fs/archive.ts';
 import { describeContent, head, tail } from '../../engines/fs/content.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { stderrOf, type Command } from '../shared/remote-commands.ts';
-import { listPath } from '../v2/filesystem/listing.ts';
+import { listPath } from '../shared/listing.ts';
 import { commandError, V1Error } from './errors.ts';
 import { caller, checkInput, form, machine, truthy } from './request.ts';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { SimulatorContext } from '../../index.ts';
+import type { SimulatorContext } from '../../context.ts';
 import type { JobRequest } from '../../engines/slurm/index.ts';
-import type { AppEnv } from '../app.ts';
+import type { AppEnv } from '../shared/env.ts';
 import { currentUser, jobIdParam, queryBool, readJson, validateBody } from './request.ts';
 import { jobMetadata, jobModel } from './serialize.ts';
 

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import { authMessages } from '../../engines/oidc/index.ts';
 import { AuthError } from '../../engines/oidc/errors.ts';
 import { SimError } from '../../errors.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
+import { syncJobs } from '../shared/sync-jobs.ts';
 import { createComputeRoutes } from './compute.ts';
 import { createOpsRoutes } from './filesystem/ops.ts';
 import { createStagedRoutes } from './filesystem/staged.ts';
@@ -39,11 +40,7 @@ export function createV2Routes(sim: SimulatorContext) {
     return next();
   });
 
-  // Jobs write files as site time passes: bring them up to date before the file system is read.
-  app.use('/filesystem/*', async (_c, next) => {
-    sim.state.scheduler.sync();
-    await next();
-  });
+  app.use('/filesystem/*', syncJobs(sim));
   app.route('/status', createStatusRoutes(sim));
   app.route('/compute', createComputeRoutes(sim));
   app.route('/filesystem', createOpsRoutes(sim));

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { Operation } from '../../../spec/load.ts';
 import { SimError, validationError, type FieldProblem } from '../../errors.ts';
-import type { SimulatorContext } from '../../index.ts';
-import type { AppEnv } from '../app.ts';
+import type { SimulatorContext } from '../../context.ts';
+import type { AppEnv } from '../shared/env.ts';
 
 /** Reads a JSON body; malformed JSON is a 400 validation error naming the byte offset, as FirecREST does. */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import type { SimulatorContext } from '../../index.ts';
+import type { SimulatorContext } from '../../context.ts';
 import { compressHostlist } from '../../engines/site/hostlist.ts';
 import type { SystemSpec } from '../../engines/site/types.ts';
-import type { AppEnv } from '../app.ts';
-import { MAX_PART_SIZE, STAGING_DAYS, URL_TTL_S } from './filesystem/staged.ts';
+import type { AppEnv } from '../shared/env.ts';
+import { MAX_PART_SIZE, STAGING_DAYS, URL_TTL_S } from '../shared/staging.ts';
 import { currentUser, queryBool } from './request.ts';
 
 const HEALTH_INTERVAL_S = 60;

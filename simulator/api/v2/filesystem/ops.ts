@@ -6,12 +6,12 @@ import { compress, createArchive, decompress, extractArchive } from '../../../en
 import { describeContent, head, tail } from '../../../engines/fs/content.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
 import { SimError, validationError } from '../../../errors.ts';
-import type { SimulatorContext } from '../../../index.ts';
-import type { AppEnv } from '../../app.ts';
+import type { SimulatorContext } from '../../../context.ts';
+import type { AppEnv } from '../../shared/env.ts';
 import { currentUser, queryBool, readJson, validateBody } from '../request.ts';
 import { MAX_OPS_FILE_SIZE } from '../status.ts';
 import { remoteFailure, run, type Command } from './commands.ts';
-import { fileModel, listPath } from './listing.ts';
+import { fileModel, listPath } from '../../shared/listing.ts';
 import { compressionOf, matchPatternOf } from './archive-options.ts';
 import { checkPath } from './paths.ts';
 

@@ -2,29 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { FsError } from '../../../engines/fs/index.ts';
-import { presign, S3Error, type ObjectStore } from '../../../engines/objectstore/index.ts';
+import { presign, S3Error } from '../../../engines/objectstore/index.ts';
 import { uriEncode } from '../../../engines/objectstore/sigv4.ts';
 import type { User } from '../../../engines/site/types.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
 import { SimError } from '../../../errors.ts';
-import type { SimulatorContext } from '../../../index.ts';
+import type { SimulatorContext } from '../../../context.ts';
 import { stderrOf } from '../../shared/remote-commands.ts';
-import type { AppEnv } from '../../app.ts';
+import { MAX_PART_SIZE, stagingBucket, URL_TTL_S } from '../../shared/staging.ts';
+import type { AppEnv } from '../../shared/env.ts';
 import { currentUser, readJson, validateBody } from '../request.ts';
 import { run } from './commands.ts';
 import { checkPath } from './paths.ts';
 import { dateU, submitTransfer } from './transfer-job.ts';
-
-/**
- * The largest part a client uploads (FirecREST's multipart max_part_size). Sites use 1 or 2 GiB;
- * the simulator's 8 MiB makes multi-part uploads happen at sizes a test can afford, and clients
- * split by the maxPartSize they are given.
- */
-export const MAX_PART_SIZE = 8 * 1024 * 1024;
-/** How long presigned URLs stay valid, in seconds (FirecREST's ttl). */
-export const URL_TTL_S = 604800;
-/** Staged objects expire after this many days (FirecREST's bucket lifecycle). */
-export const STAGING_DAYS = 10;
 
 const aliases: Record<string, string> = {
   path: 'sourcePath',
@@ -32,15 +22,6 @@ const aliases: Record<string, string> = {
   transfer_directives: 'transferDirectives',
 };
 const directiveAliases: Record<string, string> = { transfer_method: 'transferMethod', file_size: 'fileSize' };
-
-/** The user's staging bucket, named after them, made with its expiry rule on first use. */
-export function stagingBucket(store: ObjectStore, user: User): string {
-  if (!store.hasBucket(user.name)) {
-    store.createBucket(user.name);
-    store.setLifecycle(user.name, [{ id: 'ExpireObjects', prefix: '', days: STAGING_DAYS, enabled: true }]);
-  }
-  return user.name;
-}
 
 function normalise(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;

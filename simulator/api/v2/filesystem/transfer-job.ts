@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SystemSpec, User } from '../../../engines/site/types.ts';
 import type { ActionResult } from '../../../engines/slurm/index.ts';
-import type { SimulatorContext } from '../../../index.ts';
+import type { SimulatorContext } from '../../../context.ts';
 import { transferDirectives } from '../status.ts';
 
 /** `date -u` as the transfer scripts print it before each line of their log. */

@@ -4,8 +4,8 @@ import { compress, createArchive, decompress, extractArchive } from '../../../en
 import { FsError, type Credentials, type FileSystem } from '../../../engines/fs/index.ts';
 import type { SystemSpec, User } from '../../../engines/site/types.ts';
 import { credentialsOf, type ActionResult } from '../../../engines/slurm/index.ts';
-import type { SimulatorContext } from '../../../index.ts';
-import type { AppEnv } from '../../app.ts';
+import type { SimulatorContext } from '../../../context.ts';
+import type { AppEnv } from '../../shared/env.ts';
 import { stderrOf, type Command } from '../../shared/remote-commands.ts';
 import { currentUser, readJson, validateBody } from '../request.ts';
 import { dateU, submitTransfer } from './transfer-job.ts';

@@ -1,6 +1,6 @@
-import { formatPermissions, type Credentials, type FileSystem, type Stat } from '../../../engines/fs/index.ts';
-import type { NameDirectory } from '../../../engines/site/names.ts';
-import { SimError } from '../../../errors.ts';
+import { formatPermissions, type Credentials, type FileSystem, type Stat } from '../../engines/fs/index.ts';
+import type { NameDirectory } from '../../engines/site/names.ts';
+import { SimError } from '../../errors.ts';
 
 export interface FileModel {
   name: string;

@@ -1,0 +1,80 @@
+/**
+ * What the simulator's factory and its HTTP layer share: the options, the control plane and the
+ * per-instance state the routes read. Both sides import this module, so neither imports the other.
+ */
+import type { ClientShape, LoginShape, PublicClientShape, SiteShape } from '../fixtures/site-shape.ts';
+import type { loadSpec } from '../spec/load.ts';
+import type { createValidator } from '../spec/validate.ts';
+import type { ClockMode, ClockState } from './engines/clock/index.ts';
+import type { S3Credentials } from './engines/objectstore/index.ts';
+import type { IdentityProvider } from './engines/oidc/index.ts';
+import type { ActiveFault, Fault } from './faults.ts';
+import type { Journal, JournalEntry } from './journal.ts';
+import type { SiteState } from './site-state.ts';
+
+export interface SimulatorOptions {
+  /** The site's shape; the default is daint and eiger with alice and bob. */
+  readonly site?: SiteShape;
+  readonly seed?: number;
+  /** Where clients reach the simulator, e.g. `http://127.0.0.1:8000`; tokens name it as issuer. */
+  readonly publicUrl?: string;
+  readonly clock?: { readonly mode: ClockMode; readonly scale?: number };
+  /** Serve /_sim. Switch it off for a simulator others can reach. */
+  readonly controlPlane?: boolean;
+  /** Other users' jobs are hidden (Slurm's PrivateData=jobs). */
+  readonly privateJobs?: boolean;
+  /** Extra OIDC clients; a client naming an unknown user adds that user to the site. */
+  readonly clients?: readonly ClientShape[];
+  /** Passwords for the login page; an unknown user name adds that user. Others: `<name>-password`. */
+  readonly logins?: readonly LoginShape[];
+  /** Clients that log people in with PKCE and no secret; default: `portal` (the example portal). */
+  readonly publicClients?: readonly PublicClientShape[];
+  /** More redirect URIs by client id (public or confidential); a client with some gets exact matching. */
+  readonly redirectUris?: Readonly<Record<string, readonly string[]>>;
+  readonly tokenTtlS?: number;
+  readonly startAt?: number;
+}
+
+export interface PopulateOptions {
+  readonly system: string;
+  readonly user: string;
+  /** Where the tree goes; made (with parents) if missing. */
+  readonly directory: string;
+  readonly files: number;
+  readonly perDirectory?: number;
+  /** Size of each file; all files share one content buffer. */
+  readonly bytes?: number;
+}
+
+/** What the control plane offers; the same functions back `/_sim` over HTTP. */
+export interface Control {
+  reset(): void;
+  seed(seed: number): void;
+  advance(seconds: number): ClockState;
+  clock(): ClockState;
+  setClock(mode: ClockMode, scale?: number): ClockState;
+  journal(): readonly JournalEntry[];
+  clearJournal(): void;
+  mintToken(options: { username: string; ttlS?: number; issuer?: string }): Promise<string>;
+  injectFault(fault: Fault): number;
+  /** Seeds a tree of files owned by a user: `files` files in directories of `perDirectory` entries. */
+  populate(options: PopulateOptions): { directories: number; files: number };
+  clearFaults(): void;
+  info(): { seed: number; site: string; systems: string[]; users: string[]; clients: string[] };
+}
+
+/** Mutable state of one simulator; nothing lives at module level, so simulators coexist. */
+export interface SimulatorContext {
+  readonly options: Required<Pick<SimulatorOptions, 'controlPlane' | 'privateJobs'>>;
+  readonly shape: SiteShape;
+  readonly idp: IdentityProvider;
+  readonly journal: Journal;
+  readonly faults: ActiveFault[];
+  readonly validator: ReturnType<typeof createValidator>;
+  readonly spec: Awaited<ReturnType<typeof loadSpec>>;
+  readonly control: Control;
+  readonly s3: S3Credentials;
+  /** Where clients reach the site; presigned URLs point here. */
+  readonly publicUrl: string;
+  state: SiteState;
+}
