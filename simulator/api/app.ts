@@ -6,6 +6,7 @@ import { alterBytes, appliesTo, engineFaultsOf, matchFaults, rewriteJson, type A
 import type { SimulatorContext } from '../context.ts';
 import type { AppEnv } from './shared/env.ts';
 import { createControlRoutes } from './control/routes.ts';
+import { limits } from './limits.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
 import { createS3Routes } from './s3/routes.ts';
 import { V1Error } from './v1/errors.ts';
@@ -85,6 +86,8 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
       });
     }
   });
+
+  app.use(limits());
 
   app.use(async (c, next) => {
     if (sim.faults.length === 0) return next();

@@ -8,6 +8,8 @@ import { credentialsOf, isFinished, type Job, type JobAction } from '../../engin
 import type { Task, TaskOutcome } from '../../engines/tasks/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
+import type { ParsedScript } from '../../engines/slurm/script.ts';
+import { parseWithinLimit } from '../limits.ts';
 import { V1Error } from './errors.ts';
 import { caller, checkInput, form, machine, v1Time } from './request.ts';
 import { taskCreated } from './tasks.ts';
@@ -107,7 +109,14 @@ export function submitScript(
   sim: SimulatorContext,
   user: User,
   system: SystemSpec,
-  request: { script: string; scriptFile: string; account?: string | undefined; name?: string; action?: JobAction },
+  request: {
+    script: string;
+    scriptFile: string;
+    account?: string | undefined;
+    name?: string;
+    action?: JobAction;
+    parsed?: ParsedScript | undefined;
+  },
 ): TaskOutcome {
   try {
     const job = sim.state.scheduler.submit(system.name, user, {
@@ -117,6 +126,7 @@ export function submitScript(
       ...(request.account ? { account: request.account } : {}),
       ...(request.name ? { name: request.name } : {}),
       ...(request.action ? { action: request.action } : {}),
+      ...(request.parsed ? { parsed: request.parsed } : {}),
     });
     return { status: '200', data: { ...jobFiles(job), jobid: String(job.id), result: 'Job submitted' } };
   } catch (error) {
@@ -134,7 +144,14 @@ export function submitUploaded(
   sim: SimulatorContext,
   user: User,
   system: SystemSpec,
-  request: { fileName: string; script: string; account?: string | undefined; name?: string; action?: JobAction },
+  request: {
+    fileName: string;
+    script: string;
+    account?: string | undefined;
+    name?: string;
+    action?: JobAction;
+    parsed?: ParsedScript | undefined;
+  },
 ): Task {
   const created = sim.state.tasks.create(user.name, 'compute', system.name, { status: '100', data: 'Queued' });
   const home = system.fileSystems.find((f) => f.defaultWorkDir)?.path ?? '/home';
@@ -183,7 +200,9 @@ export function createComputeRoutes(sim: SimulatorContext) {
       throw new V1Error(400, { description: 'Failed to submit job file', error: 'No batch file given' });
     const script = await file.text();
     const account = typeof fields.account === 'string' ? fields.account : undefined;
-    const created = submitUploaded(sim, user, system, { fileName: file.name || 'script.sh', script, account });
+    // A large script is parsed giving the event loop turns; the scheduler takes it parsed.
+    const parsed = await parseWithinLimit(script);
+    const created = submitUploaded(sim, user, system, { fileName: file.name || 'script.sh', script, account, parsed });
     return c.json(taskCreated(created), 201);
   });
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { SimulatorContext } from '../../context.ts';
 import type { JobRequest } from '../../engines/slurm/index.ts';
 import type { AppEnv } from '../shared/env.ts';
+import { parseWithinLimit } from '../limits.ts';
 import { currentUser, jobIdParam, queryBool, readJson, validateBody } from './request.ts';
 import { jobMetadata, jobModel } from './serialize.ts';
 
@@ -48,7 +49,9 @@ export function createComputeRoutes(sim: SimulatorContext) {
     const body = normaliseJob(await readJson(c));
     validateBody(sim, 'postJob', body);
     const job = (body as { job: JobRequest & { env?: unknown } }).job;
-    const submitted = scheduler().submit(system.name, user, { ...job, env: envOf(job.env) });
+    // A large script is parsed giving the event loop turns; the scheduler takes it parsed.
+    const parsed = await parseWithinLimit(job.script);
+    const submitted = scheduler().submit(system.name, user, { ...job, env: envOf(job.env), parsed });
     return c.json({ jobId: String(submitted.id) }, 201);
   });
 

@@ -6,7 +6,7 @@ import { SimError } from '../../errors.ts';
 import { slurmErrors } from './errors.ts';
 import { createHash } from 'node:crypto';
 import { FsError } from '../fs/index.ts';
-import { expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
+import { MAX_SCRIPT_BYTES, expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
 import type { Job, JobRequest, NodeState } from './types.ts';
 import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
 
@@ -347,6 +347,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       sync();
       const now = clock.now();
       const script = readScript(spec, user, request);
+      if (Buffer.byteLength(script) > MAX_SCRIPT_BYTES) {
+        throw slurmErrors.submitRejected('Pathname of a file, directory or other parameter too long');
+      }
       if (!script.startsWith('#!')) {
         throw slurmErrors.scriptErrors([
           'sbatch: error: This does not look like a batch script.  The first',
@@ -354,7 +357,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           'sbatch: error: For instance: #!/bin/sh',
         ]);
       }
-      const parsed = parseScript(script);
+      const parsed = request.script !== undefined && request.parsed ? request.parsed : parseScript(script);
       if (parsed.errors.length > 0) throw slurmErrors.scriptErrors(parsed.errors);
       const d = parsed.directives;
       const partitionName = request.partition ?? d.partition ?? spec.partitions.find((p) => p.default)?.name ?? '';

@@ -153,7 +153,45 @@ function parseSimLine(rest: string, sim: SimDirectives, errors: string[]) {
   }
 }
 
+/** Slurm's default `max_script_size` (SchedulerParameters): sbatch refuses a larger script. */
+export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+
+/** Lines parsed between two yields of the step parser: about 10 ms of work. */
+const LINES_PER_STEP = 2000;
+
+/** Parses a script at once; a route with a large script uses `parseScriptYielding`. */
 export function parseScript(script: string): ParsedScript {
+  const steps = parseSteps(script);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Parses a script, giving the event loop a turn every few thousand lines (a 4 MB script takes a second). */
+export async function parseScriptYielding(script: string): Promise<ParsedScript> {
+  const steps = parseSteps(script);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Consecutive plain output at the same moment is one event: a job writes it in one go. */
+function coalesce(events: readonly OutputEvent[]): OutputEvent[] {
+  const merged: OutputEvent[] = [];
+  for (const event of events) {
+    const last = merged.at(-1);
+    const plain = (e: OutputEvent) => e.read === undefined && e.redirect === undefined;
+    if (last && plain(last) && plain(event) && last.atS === event.atS && last.stream === event.stream) {
+      merged[merged.length - 1] = { ...last, text: last.text + event.text };
+    } else merged.push(event);
+  }
+  return merged;
+}
+
+function* parseSteps(script: string): Generator<void, ParsedScript> {
   const directives: Directives = {};
   const sim: SimDirectives = {};
   const errors: string[] = [];
@@ -163,7 +201,9 @@ export function parseScript(script: string): ParsedScript {
   let exited = false;
   let header = true;
 
+  let lines = 0;
   for (const raw of script.split(/\r?\n/)) {
+    if (++lines % LINES_PER_STEP === 0) yield;
     const line = raw.trim();
     if (line.startsWith('#SIM')) {
       parseSimLine(line.slice(4), sim, errors);
@@ -222,7 +262,7 @@ export function parseScript(script: string): ParsedScript {
   return {
     directives,
     sim,
-    output,
+    output: coalesce(output),
     runtimeS: sim.runtimeS ?? clock,
     exitCode: sim.exitCode ?? status,
     errors,

@@ -1,5 +1,5 @@
 import type { User } from '../site/types.ts';
-import type { OutputEvent } from './script.ts';
+import type { OutputEvent, ParsedScript } from './script.ts';
 
 export const baseStates = [
   'PENDING',
@@ -42,6 +42,8 @@ export interface JobRequest {
   /** Where the script was stored when it came inline (v1 writes uploaded scripts to a file). */
   readonly scriptFile?: string | undefined;
   readonly action?: JobAction | undefined;
+  /** The inline script already parsed, by a route that parses large scripts without blocking. */
+  readonly parsed?: ParsedScript | undefined;
 }
 
 /** A job as the scheduler holds it. Times are epoch ms on the site clock. */
