@@ -13,6 +13,7 @@ import { ProgressReporter, type Progress } from '../reporters/progress.ts';
 import type { CheckRecord, CleanupRecord, RunReport } from '../reporters/report.ts';
 import { exitStatusOf, verdictLine } from '../reporters/verdict.ts';
 import { generations, loadSpec } from '../spec/load.ts';
+import { redactText } from '../spec/redact.ts';
 import { findRequirement } from '../spec/requirements.ts';
 import { profileOutOfScope, skipReason } from '../spec/run-scope.ts';
 import { operationKey } from '../spec/validate.ts';
@@ -89,7 +90,15 @@ async function preflight(target: TargetConfig): Promise<{ systems?: string[]; to
 }
 
 function redactedTarget(target: TargetConfig): Record<string, unknown> {
-  if (target.kind === 'embedded') return { kind: 'embedded', seed: target.seed ?? null, faults: target.faults ?? [] };
+  if (target.kind === 'embedded') {
+    // What each fault does, not the values it carries (a body or header it injects may hold anything).
+    const faults = (target.faults ?? []).map((f) => {
+      const { method, path, times, ...rest } = f as Record<string, unknown>;
+      const kinds = Object.keys(rest).filter((k) => rest[k] !== undefined);
+      return `${typeof method === 'string' ? `${method} ` : ''}${typeof path === 'string' ? path : ''} ${kinds.join(', ')}${typeof times === 'number' ? ` ×${times}` : ''}`.trim();
+    });
+    return { kind: 'embedded', seed: target.seed ?? null, faults };
+  }
   return {
     kind: 'remote',
     baseUrl: target.baseUrl || null,
@@ -294,6 +303,8 @@ export async function runCheck(config: CheckConfig): Promise<number> {
       leftovers: [{ kind: 'file' as const, what: 'the cleanup itself', note: describe(error) }],
     }));
   }
+  // The ledger kept presigned URLs whole for the cleanup; what stays in the reports holds no capability.
+  writeFileSync(ledger, redactText(readFileSync(ledger, 'utf8')));
   const report = await buildReport({ config, target, systems, runId, startedAt, runs, cleanup });
   writeReports(report, config.reports, {
     dir: outDir,

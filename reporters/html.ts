@@ -9,6 +9,7 @@ import type {
   ProfileVerdictRecord,
   RunReport,
 } from './report.ts';
+import { redactText, SECRET_HEADERS } from '../spec/redact.ts';
 import { coverageLine } from './coverage.ts';
 import type { ReportWriter } from './registry.ts';
 import { SCRIPT, STYLE } from './html-assets.ts';
@@ -37,22 +38,8 @@ const glyphs: Record<Outcome, string> = { pass: '✓', fail: '✗', warn: '!', s
 const problemOutcomes: readonly Outcome[] = ['fail', 'error', 'warn', 'deviation'];
 const outcomeRank: Record<Outcome, number> = { fail: 0, error: 1, warn: 2, deviation: 3, skip: 4, pass: 5 };
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'auth-token',
-  'cookie',
-  'set-cookie',
-  'x-amz-security-token',
-  'x-api-key',
-]);
 const REDACTED = /^(?:(?:bearer|basic)\s+)?(?:<redacted[^>]*>|\[(?:redacted|masked)[^\]]*\])$/i;
 const SECRET_KEY = /secret|password|passphrase|private|credential|api[-_]?key|^token$|access[-_]?token|refresh/i;
-/** Capabilities that can sit in a presigned URL: whoever holds them may use them until they expire. */
-const SECRET_QUERY = /(\b(?:X-Amz-Security-Token|X-Amz-Signature|Signature)=)[^&"'\s<>]+/gi;
-const URL_USERINFO = /(\/\/)[^/@\s"'<>]+@/g;
-/** The harness redacts tokens; this catches one that slipped through (a JWT's header starts with `{"`). */
-const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 
 export function escapeHtml(text: string): string {
   return text
@@ -81,8 +68,9 @@ function h(strings: TemplateStringsArray, ...parts: Part[]): Raw {
   return new Raw(strings.reduce((out, s, i) => out + s + (i < parts.length ? partHtml(parts[i]) : ''), ''));
 }
 
+/** The shared redaction, with the page's own mark for what it hides. */
 export function maskSecrets(text: string): string {
-  return text.replace(SECRET_QUERY, '$1[masked]').replace(URL_USERINFO, '$1[masked]@').replace(JWT, '[masked-jwt]');
+  return redactText(text, { secret: '[masked]', jwt: '[masked-jwt]' });
 }
 
 /** A secret header keeps its scheme only, unless the harness already redacted it. */

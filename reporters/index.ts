@@ -1,3 +1,4 @@
+import { redactDeep } from '../spec/redact.ts';
 import { consoleReport } from './console.ts';
 import { htmlReport } from './html.ts';
 import { jsonReport } from './json.ts';
@@ -17,9 +18,11 @@ export function writeReports(
   out: Omit<ReportOutput, 'written'>,
 ): string[] {
   const written: string[] = [];
+  // One choke point: whatever a check recorded, no report writes a credential.
+  const redacted = redactDeep(report);
   for (const writer of reportWriters) {
     if (!kinds.includes(writer.kind)) continue;
-    written.push(...writer.write(report, { ...out, written: [...written] }));
+    written.push(...writer.write(redacted, { ...out, written: [...written] }));
   }
   return written;
 }
