@@ -63,7 +63,8 @@ function redactHeaderValue(value: string): string {
 /** A copy of a JSON-like value with every string redacted and every value under a secret key withheld. */
 export function redactDeep<T>(value: T): T {
   const walk = (v: unknown, key?: string): unknown => {
-    if (key !== undefined && typeof v === 'string' && SECRET_HEADERS.has(key.toLowerCase())) return redactHeaderValue(v);
+    if (key !== undefined && typeof v === 'string' && SECRET_HEADERS.has(key.toLowerCase()))
+      return redactHeaderValue(v);
     if (key !== undefined && typeof v === 'string' && SECRET_KEY.test(key)) return defaultMarks.secret;
     if (typeof v === 'string') return redactText(v);
     if (Array.isArray(v)) return v.map((item) => walk(item));
