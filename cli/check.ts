@@ -20,7 +20,7 @@ import { operationKey } from '../spec/validate.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
 import { HarnessError } from '../suites/harness/errors.ts';
 import { scopeOf } from '../suites/harness/scope.ts';
-import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
+import { DEFAULT_JOB_BUDGET_S, describeError, requestToken } from '../suites/harness/target.ts';
 import { cleanUp, type StagingStore } from './cleanup.ts';
 
 export interface CheckConfig {
@@ -80,7 +80,7 @@ async function preflight(target: TargetConfig): Promise<{ systems?: string[]; to
   try {
     response = await fetch(`${base}/status/systems`, { headers: { authorization: `Bearer ${token}` } });
   } catch (error) {
-    throw new HarnessError(`target ${base} unreachable: ${describe(error)}`);
+    throw new HarnessError(`target ${base} unreachable: ${describeError(error)}`);
   }
   const body = (await response.json().catch(() => ({}))) as {
     systems?: { name: string }[];
@@ -300,7 +300,7 @@ export async function runCheck(config: CheckConfig): Promise<number> {
     process.stderr.write('cleaning up what the run made on the site...\n');
     cleanup = await cleanUp({ target, systems, runId, ledger, store: config.store }).catch((error: unknown) => ({
       done: [],
-      leftovers: [{ kind: 'file' as const, what: 'the cleanup itself', note: describe(error) }],
+      leftovers: [{ kind: 'file' as const, what: 'the cleanup itself', note: describeError(error) }],
     }));
   }
   // The ledger kept presigned URLs whole for the cleanup; what stays in the reports holds no capability.

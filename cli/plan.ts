@@ -1,6 +1,6 @@
 import { profiles, requirements, type Requirement } from '../spec/requirements.ts';
 import { decodeJwt } from 'jose';
-import { DEFAULT_JOB_BUDGET_S, describe, requestToken } from '../suites/harness/target.ts';
+import { DEFAULT_JOB_BUDGET_S, describeError, requestToken } from '../suites/harness/target.ts';
 import { profileOutOfScope, ruledOutByScope } from '../spec/run-scope.ts';
 import { scopeOf } from '../suites/harness/scope.ts';
 import { targetOf, type SiteProfile } from './site-profile.ts';
@@ -57,7 +57,7 @@ async function systemsOf(url: string | undefined, token: string, v1: boolean): P
     const body = (await response.json()) as { systems?: { name: string }[]; out?: { system: string }[] };
     return v1 ? (body.out ?? []).map((s) => s.system) : (body.systems ?? []).map((s) => s.name);
   } catch (error) {
-    return `GET /status/systems failed: ${describe(error)}`;
+    return `GET /status/systems failed: ${describeError(error)}`;
   }
 }
 
@@ -85,7 +85,7 @@ export async function printPlan(
     for (const other of site.identities.slice(1))
       await requestToken((i, init) => fetch(i, init), site.auth.tokenUrl, other);
   } catch (error) {
-    write(`plan: ${describe(error)}\n`);
+    write(`plan: ${describeError(error)}\n`);
     return 2;
   }
   const v2Systems = await systemsOf(site.firecrest.v2, token, false);

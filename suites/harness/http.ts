@@ -2,7 +2,7 @@ import type { Validator } from '../../spec/validate.ts';
 import type { RecordedExchange } from './config.ts';
 import { HarnessError } from './errors.ts';
 import { redactHeaders, redactText } from './redact.ts';
-import { describe, type Identity, type Target } from './target.ts';
+import { describeError, type Identity, type Target } from './target.ts';
 
 export interface Exchange<T = unknown> {
   readonly method: string;
@@ -94,7 +94,7 @@ export function createClient(
     try {
       response = await target.fetch(url.toString(), { method, headers, ...(body === undefined ? {} : { body }) });
     } catch (error) {
-      throw new HarnessError(`[${method}] ${url.pathname} could not be sent: ${describe(error)}`);
+      throw new HarnessError(`[${method}] ${url.pathname} could not be sent: ${describeError(error)}`);
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     const text = new TextDecoder().decode(bytes);

@@ -54,7 +54,7 @@ export async function requestToken(fetcher: Fetch, tokenUrl: string, credentials
       }).toString(),
     });
   } catch (error) {
-    throw new HarnessError(`token endpoint ${tokenUrl} unreachable: ${describe(error)}`);
+    throw new HarnessError(`token endpoint ${tokenUrl} unreachable: ${describeError(error)}`);
   }
   const text = await response.text();
   if (response.status !== 200) {
@@ -75,7 +75,7 @@ export async function requestToken(fetcher: Fetch, tokenUrl: string, credentials
   return { token: body.access_token, expiresIn: Number(body.expires_in ?? 300) };
 }
 
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
