@@ -22,6 +22,8 @@ export function expectErrorClass(exchange: Exchange, klass: 4 | 5): void {
   expectEnvelope(exchange);
 }
 
+const envelopeFields = ['errorType', 'message', 'causedBy', 'data', 'user'] as const;
+
 export function expectEnvelope(exchange: Exchange): void {
   const body = exchange.body as { message?: unknown } | undefined;
   if (!(exchange.headers.get('content-type') ?? '').includes('application/json'))
@@ -29,6 +31,9 @@ export function expectEnvelope(exchange: Exchange): void {
   if (typeof body !== 'object' || body === null || typeof body.message !== 'string') {
     fail(exchange, 'the error has no message in the FirecREST envelope');
   }
+  // The schema leaves the envelope's fields optional; FirecREST always sends all five (null when empty).
+  const missing = envelopeFields.filter((field) => !(field in body));
+  if (missing.length > 0) fail(exchange, `the error envelope lacks ${missing.join(', ')}`);
   if (exchange.diagnostics.length > 0) fail(exchange, 'the error does not conform to the envelope');
 }
 

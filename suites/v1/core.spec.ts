@@ -26,6 +26,8 @@ check('V1-STATUS-SERVICES-001', 'lists the microservices', async (t) => {
   const names = answer.body.out.map((s) => s.service);
   for (const name of ['compute', 'utilities', 'storage', 'tasks'])
     expectThat(answer, names.includes(name), `${name} is not listed`);
+  const silent = answer.body.out.filter((s) => typeof s.status !== 'string').map((s) => s.service);
+  expectThat(answer, silent.length === 0, `services without a status: ${silent.join(', ')}`);
 });
 
 check('V1-STATUS-PARAMETERS-001', 'gives the utilities and storage parameters', async (t) => {

@@ -50,6 +50,16 @@ check('V2-STATUS-PARTITIONS-001', 'lists the partitions of a system', async (t) 
   // The site profile names the partitions users are told about: each must be listed.
   const missing = (t.target.run.partitions ?? []).filter((p) => !names.includes(p));
   expectThat(answer, missing.length === 0, `partitions of the site profile not listed: ${missing.join(', ')}`);
+  // Every partition a node is in is listed (hidden ones when asked for them).
+  const nodes = await t.api.get<{ nodes: Node[] }>(`/status/${t.system}/nodes`);
+  expectResponse(nodes, 200);
+  const all = await t.api.get<{ partitions: Partition[] }>(`/status/${t.system}/partitions`, {
+    query: { show_hidden: 'true' },
+  });
+  expectResponse(all, 200);
+  const listed = new Set(all.body.partitions.map((p) => p.name));
+  const unlisted = [...new Set(nodes.body.nodes.flatMap((n) => n.partitions ?? []))].filter((p) => !listed.has(p));
+  expectThat(all, unlisted.length === 0, `partitions of the nodes not listed: ${unlisted.join(', ')}`);
 });
 
 check('V2-STATUS-RESERVATIONS-001', 'lists the reservations of a system', async (t) => {
