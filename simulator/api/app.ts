@@ -49,7 +49,9 @@ async function rewrite(res: Response, fault: ActiveFault): Promise<Response> {
   if (body !== res.body) headers.delete('content-length');
   if (fault.dropHeader) headers.delete(fault.dropHeader);
   if (fault.setHeader) headers.set(fault.setHeader.name, fault.setHeader.value);
-  return new Response(body, { status: fault.replaceStatus ?? res.status, headers });
+  const status = fault.replaceStatus ?? res.status;
+  // A 204 or 304 has no body; one that had a body before loses it.
+  return new Response(status === 204 || status === 304 ? null : body, { status, headers });
 }
 
 const rewritesJson = (f: ActiveFault) =>
