@@ -59,6 +59,44 @@ export interface ClientOptions {
   readonly observe?: (method: string, path: string, status: number, body: unknown) => void;
 }
 
+/** The parsed JSON of an answer that says it is JSON, else its text; undefined when empty. */
+function parseBody(text: string, headers: Headers): unknown {
+  if (text === '') return undefined;
+  if (!(headers.get('content-type') ?? '').includes('json')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** A request and its answer as the reports keep them: redacted, bodies cut short. */
+function recorded(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: string | FormData | undefined,
+  response: Response,
+  text: string,
+): Omit<RecordedExchange, 'diagnostics' | 'durationMs' | 'operation'> {
+  const requestBody =
+    body === undefined
+      ? {}
+      : {
+          requestBody:
+            typeof body === 'string' ? redactText(body).slice(0, MAX_RECORDED_BODY) : '<multipart/form-data>',
+        };
+  return {
+    method,
+    url: url.toString(),
+    requestHeaders: redactHeaders(headers),
+    ...requestBody,
+    status: response.status,
+    responseHeaders: redactHeaders(response.headers),
+    responseBody: redactText(text).slice(0, MAX_RECORDED_BODY),
+  };
+}
+
 /** An HTTP client for one identity; every answer is validated against our spec and recorded. */
 export function createClient(
   target: Target,
@@ -99,14 +137,7 @@ export function createClient(
     const bytes = new Uint8Array(await response.arrayBuffer());
     const text = new TextDecoder().decode(bytes);
     const durationMs = Math.round(performance.now() - started);
-    let parsed: unknown = text === '' ? undefined : text;
-    if (text !== '' && (response.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
+    const parsed = parseBody(text, response.headers);
     const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
     const relative = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
     const operation = validator.operationOf(method, relative);
@@ -114,18 +145,7 @@ export function createClient(
       .validateResponse({ method, path: relative, status: response.status, headers: response.headers, body: parsed })
       .map((d) => `${d.where}: ${d.message}`);
     log.push({
-      method,
-      url: url.toString(),
-      requestHeaders: redactHeaders(headers),
-      ...(body === undefined
-        ? {}
-        : {
-            requestBody:
-              typeof body === 'string' ? redactText(body).slice(0, MAX_RECORDED_BODY) : '<multipart/form-data>',
-          }),
-      status: response.status,
-      responseHeaders: redactHeaders(response.headers),
-      responseBody: redactText(text).slice(0, MAX_RECORDED_BODY),
+      ...recorded(method, url, headers, body, response, text),
       diagnostics,
       durationMs,
       ...(operation === undefined ? {} : { operation }),
