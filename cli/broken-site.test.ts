@@ -102,7 +102,7 @@ describe('a site whose systems list is broken', () => {
             : /\[GET\] \/status\/systems -> 200: .*"clusters"/;
         const report = readResults(out);
         // What the configuration leaves out is skipped with its reason; everything else is an error.
-        const declared = /no v1 URL|second identity/;
+        const declared = /no v1 URL|second identity|profile is opt-in/;
         const errors = report.results.filter((r) => r.outcome === 'error');
         expect(errors.length).toBeGreaterThan(50);
         for (const r of report.results) {
