@@ -94,9 +94,24 @@ describe('choosing checks and judging a run', () => {
   });
 });
 
-test('the clean site passes and a handful of mutants are killed', { timeout: 180_000 }, async () => {
-  const some = ['core-appversion-stripped', 'auth-expiry-unchecked', 'fs-download-truncated', 'v1-ls-size-number'];
-  const report = await runMutants({ mutants: mutants.filter((m) => some.includes(m.id)), lanes: 1 });
-  expect(report.cleanProblems).toEqual([]);
-  expect(report.outcomes.map((o) => [o.id, o.killed])).toEqual(some.map((id) => [id, true]));
-});
+test(
+  'the clean site passes, a handful of mutants are killed and a harmless one is not',
+  { timeout: 180_000 },
+  async () => {
+    const some = ['core-appversion-stripped', 'auth-expiry-unchecked', 'fs-download-truncated', 'v1-ls-size-number'];
+    // A fault that changes nothing: every check it reaches must still pass (no false kill).
+    const harmless: Mutant = {
+      id: 'harmless',
+      description: 'removes a header no answer has',
+      rule: 'V1-TASKS-001',
+      profile: 'v1-tasks',
+      faults: [{ path: '/v1/**', dropHeader: 'x-not-there' }],
+    };
+    const report = await runMutants({ mutants: [...mutants.filter((m) => some.includes(m.id)), harmless], lanes: 1 });
+    expect(report.cleanProblems).toEqual([]);
+    expect(report.outcomes.map((o) => [o.id, o.killed])).toEqual([
+      ...some.map((id) => [id, true]),
+      ['harmless', false],
+    ]);
+  },
+);
