@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
+import { loginsOf, parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
 
 describe('serve options of the browser login', () => {
   test('--user NAME:PASSWORD keeps colons in the password', () => {
@@ -23,5 +23,11 @@ describe('serve options of the browser login', () => {
       b: ['http://127.0.0.1/'],
     });
     expect(() => parseRedirectUris(['https://x.example/cb'])).toThrow('--redirect-uri takes ID=URI');
+  });
+
+  test("a site profile's identities give their passwords", () => {
+    expect(loginsOf([{ username: 'alice', password: 'pw' }, { username: 'bob' }, { password: 'orphan' }])).toEqual([
+      { username: 'alice', password: 'pw' },
+    ]);
   });
 });

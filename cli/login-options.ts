@@ -43,3 +43,8 @@ export function parseRedirectUris(texts: readonly string[]): Record<string, stri
   }
   return byClient;
 }
+
+/** The passwords a site profile gives its identities (`password`), for the login page of `serve --site`. */
+export function loginsOf(identities: readonly { username?: string; password?: string }[]): LoginShape[] {
+  return identities.flatMap((i) => (i.username && i.password ? [{ username: i.username, password: i.password }] : []));
+}

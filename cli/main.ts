@@ -5,7 +5,7 @@ import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/h
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
 import { optInProfiles } from '../spec/run-scope.ts';
 import { describeServer, startServer } from './serve.ts';
-import { parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
+import { loginsOf, parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
 import { shapeFromProfile } from './site-shape.ts';
 import { readSiteProfile, targetOf, type SiteProfile } from './site-profile.ts';
 
@@ -82,18 +82,19 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   const controlPlane = !values['no-control-plane'];
+  // A site profile shapes the simulator and, unless told otherwise, says where it listens.
+  const profile = values.site ? siteProfile(values.site) : undefined;
   let login;
   try {
     login = {
-      logins: values.user.map(parseLogin),
+      // The profile's passwords first: --user overrides them.
+      logins: [...loginsOf(profile?.identities ?? []), ...values.user.map(parseLogin)],
       publicClients: values['public-client'].length > 0 ? values['public-client'].map(parsePublicClient) : undefined,
       redirectUris: parseRedirectUris(values['redirect-uri']),
     };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  // A site profile shapes the simulator and, unless told otherwise, says where it listens.
-  const profile = values.site ? siteProfile(values.site) : undefined;
   let listen: URL | undefined;
   if (profile) {
     try {

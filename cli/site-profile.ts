@@ -14,6 +14,8 @@ export interface SiteIdentity {
   readonly clientSecret: string;
   /** The user the identity acts as; `serve --site` needs it, `check` asks the site. */
   readonly username?: string;
+  /** `serve --site`: the user's password on the issuer's login page (default `<username>-password`). */
+  readonly password?: string;
 }
 
 export interface SiteSystem {
@@ -73,6 +75,7 @@ const schema = {
           clientId: text,
           clientSecret: text,
           username: { type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$' },
+          password: text,
         },
       },
     },
