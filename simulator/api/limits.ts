@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 export { MAX_SCRIPT_BYTES } from '../engines/slurm/script.ts';
 import { MAX_SCRIPT_BYTES, parseScriptYielding, type ParsedScript } from '../engines/slurm/script.ts';
+import { slurmErrors } from '../engines/slurm/errors.ts';
 import { SimError } from '../errors.ts';
 import { V1Error } from './v1/errors.ts';
 
@@ -8,8 +9,11 @@ import { V1Error } from './v1/errors.ts';
 export const MAX_SMALL_FILE_BYTES = 5 * 1024 * 1024;
 /** What multipart framing and a JSON encoding may add around a payload. */
 const FRAMING = 64 * 1024;
-/** uvicorn's HTTP parser (h11) refuses a request line and headers over 16 KiB. */
-export const MAX_URL_BYTES = 16 * 1024;
+/**
+ * The longest request target (path and query) uvicorn reads: a real 2.5.6 site answered a target
+ * of 65,529 bytes and refused one of 65,538 with a text/plain 400 and a closed connection.
+ */
+export const MAX_URL_BYTES = 65_530;
 /** Any other request body. Real FirecREST has no limit; see the README's differences. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -23,6 +27,9 @@ export interface BodyRule {
 
 const v2TooLarge = (what: string) => () => new SimError(413, `${what} is too large.`);
 
+/** sbatch's refusal of a script over `max_script_size`, as the scheduler engine words it. */
+const scriptTooLarge = () => slurmErrors.submitRejected('Pathname of a file, directory or other parameter too long');
+
 /** The bodies that may be larger than the default, each with the real site's refusal. */
 export const bodyRules: readonly BodyRule[] = [
   {
@@ -34,7 +41,8 @@ export const bodyRules: readonly BodyRule[] = [
   {
     method: 'POST',
     pattern: /^\/v1\/utilities\/upload$/,
-    maxBytes: MAX_SMALL_FILE_BYTES + FRAMING,
+    // Flask's MAX_CONTENT_LENGTH counts the whole body, framing included
+    maxBytes: MAX_SMALL_FILE_BYTES,
     refuse: () =>
       new V1Error(413, { description: `Failed to upload file. The file is over ${MAX_SMALL_FILE_BYTES} bytes` }),
   },
@@ -43,24 +51,18 @@ export const bodyRules: readonly BodyRule[] = [
     method: 'POST',
     pattern: /^\/v2\/compute\/[^/]+\/jobs$/,
     maxBytes: 2 * MAX_SCRIPT_BYTES + FRAMING,
-    refuse: () => scriptTooLarge('v2'),
+    refuse: scriptTooLarge,
   },
   {
     method: 'POST',
     pattern: /^\/v1\/compute\/jobs\/upload$/,
-    maxBytes: MAX_SCRIPT_BYTES + FRAMING,
-    refuse: () => scriptTooLarge('v1'),
+    maxBytes: MAX_SMALL_FILE_BYTES,
+    refuse: () =>
+      new V1Error(413, {
+        description: `Failed to upload batch script. The file is over ${MAX_SMALL_FILE_BYTES / 1024 / 1024} MB`,
+      }),
   },
 ];
-
-/** sbatch's refusal of a script over `max_script_size`, as each generation reports a failed sbatch. */
-export function scriptTooLarge(generation: 'v1' | 'v2'): Error {
-  const stderr =
-    'sbatch: error: Batch job submission failed: Pathname of a file, directory or other parameter too long';
-  return generation === 'v2'
-    ? new SimError(500, `Unexpected Slurm command response. exit_status:1 std_err:${stderr}\n`)
-    : new V1Error(400, { description: 'Failed to submit job', error: stderr });
-}
 
 function generationOf(path: string): 'v1' | 'v2' {
   return path.startsWith('/v1/') ? 'v1' : 'v2';
@@ -108,12 +110,10 @@ export function limits(): MiddlewareHandler {
   return async (c, next) => {
     const { url, method } = c.req;
     const path = c.req.path;
-    if (url.length > MAX_URL_BYTES) {
-      // DEVIATION: uvicorn answers a request line over 16 KiB with a text/plain 400 before
-      // FirecREST sees it; the simulator keeps the status and answers in the generation's shape.
-      throw generationOf(path) === 'v1'
-        ? new V1Error(400, { description: 'Invalid HTTP request received.', error: 'request line too long' })
-        : new SimError(400, 'Invalid HTTP request received.');
+    const target = url.length - new URL(url).origin.length;
+    if (target > MAX_URL_BYTES) {
+      // uvicorn answers before FirecREST (or v1's gateway) sees the request: plain text, either generation
+      return c.text('Invalid HTTP request received.', 400, { connection: 'close' });
     }
     const raw = c.req.raw;
     if (!raw.body || path.startsWith('/s3/')) return next();

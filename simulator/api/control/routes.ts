@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { clockModes, type ClockMode } from '../../engines/clock/index.ts';
 import { SimError } from '../../errors.ts';
 import type { Fault } from '../../faults.ts';
-import type { PopulateOptions, SimulatorContext } from '../../context.ts';
+import type { SimulatorContext } from '../../context.ts';
+import { advanceOf, clockOf, populateOf, seedOf, tokenOf } from './inputs.ts';
 import type { AppEnv } from '../shared/env.ts';
 
 async function readObject(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
@@ -33,31 +33,17 @@ export function createControlRoutes(sim: SimulatorContext) {
     return c.json(control.info());
   });
   app.post('/seed', async (c) => {
-    const body = await readObject(c);
-    if (typeof body.seed !== 'number' || !Number.isSafeInteger(body.seed)) {
-      throw new SimError(400, '[_sim] seed: an integer is required');
-    }
-    control.seed(body.seed);
+    control.seed(seedOf(await readObject(c)));
     return c.json(control.info());
   });
   app.get('/clock', (c) => c.json(control.clock()));
   app.post('/clock/advance', async (c) => {
-    const body = await readObject(c);
-    if (typeof body.seconds !== 'number' || !(body.seconds >= 0)) {
-      throw new SimError(400, '[_sim] seconds: a non-negative number is required');
-    }
-    return c.json(control.advance(body.seconds));
+    const seconds = advanceOf(await readObject(c), control.clock().now);
+    return c.json(control.advance(seconds));
   });
   app.put('/clock', async (c) => {
-    const body = await readObject(c);
-    if (!clockModes.includes(body.mode as ClockMode)) {
-      throw new SimError(400, `[_sim] mode: one of ${clockModes.join(', ')} is required`);
-    }
-    try {
-      return c.json(control.setClock(body.mode as ClockMode, typeof body.scale === 'number' ? body.scale : undefined));
-    } catch (error) {
-      throw asError(error);
-    }
+    const { mode, scale } = clockOf(await readObject(c));
+    return c.json(control.setClock(mode, scale));
   });
   app.get('/journal', (c) =>
     c.json({ entries: control.journal().map((e) => ({ ...e, at: new Date(e.at).toISOString() })) }),
@@ -67,19 +53,7 @@ export function createControlRoutes(sim: SimulatorContext) {
     return c.body(null, 204);
   });
   app.post('/tokens', async (c) => {
-    const body = await readObject(c);
-    if (typeof body.username !== 'string' || body.username === '') {
-      throw new SimError(400, '[_sim] username: a string is required');
-    }
-    if (body.ttl !== undefined && typeof body.ttl !== 'number')
-      throw new SimError(400, '[_sim] ttl: a number of seconds');
-    if (body.issuer !== undefined && typeof body.issuer !== 'string')
-      throw new SimError(400, '[_sim] issuer: a string');
-    const token = await control.mintToken({
-      username: body.username,
-      ...(typeof body.ttl === 'number' ? { ttlS: body.ttl } : {}),
-      ...(typeof body.issuer === 'string' ? { issuer: body.issuer } : {}),
-    });
+    const token = await control.mintToken(tokenOf(await readObject(c)));
     return c.json({ access_token: token, token_type: 'Bearer' });
   });
   app.post('/faults', async (c) => {
@@ -91,9 +65,9 @@ export function createControlRoutes(sim: SimulatorContext) {
     }
   });
   app.post('/files', async (c) => {
-    const body = await readObject(c);
+    const options = populateOf(await readObject(c));
     try {
-      return c.json(control.populate(body as unknown as PopulateOptions), 201);
+      return c.json(control.populate(options), 201);
     } catch (error) {
       throw asError(error);
     }

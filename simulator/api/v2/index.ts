@@ -6,6 +6,7 @@ import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
 import { syncJobs } from '../shared/sync-jobs.ts';
 import { createComputeRoutes } from './compute.ts';
+import { methodNotAllowed } from './methods.ts';
 import { createOpsRoutes } from './filesystem/ops.ts';
 import { createStagedRoutes } from './filesystem/staged.ts';
 import { createTransferRoutes } from './filesystem/transfer.ts';
@@ -19,6 +20,8 @@ export function createV2Routes(sim: SimulatorContext) {
     c.header('F7T-Timestamp', String(Date.now() / 1000));
     await next();
   });
+
+  app.use(methodNotAllowed(sim.spec, '/v2'));
 
   // The routes FirecREST serves without a token: liveness and its own API document (ours here).
   app.get('/openapi.json', (c) => c.json(sim.spec.document));

@@ -4,9 +4,20 @@ import { SimError, validationError, type FieldProblem } from '../../errors.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
 
+const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 /** Reads a JSON body; malformed JSON is a 400 validation error naming the byte offset, as FirecREST does. */
 export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.req.text();
+  // FastAPI reads a body as JSON only when it says so; otherwise the model gets bytes (a real 2.5.6
+  // site answers JSON sent as text/plain, or without a content type, with this 400).
+  if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+    const message = 'Input should be a valid dictionary or object to extract fields from';
+    throw new SimError(400, `1 validation error:\n  body: ${message}`, {
+      errorType: 'validation',
+      data: { fields: [{ location: 'body', name: null, message }] },
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -52,12 +63,30 @@ export function jobIdParam(c: Context<AppEnv>): number {
   }
   // DEVIATION: upstream passes a non-numeric id to sacct and answers 500; a malformed id is bad
   // input, so the simulator answers 400 naming the parameter.
-  if (!/^\d{1,15}$/.test(raw)) {
+  if (!/^\d+$/.test(raw)) {
     throw validationError([
       { location: 'path', name: 'job_id', message: `'${raw}' is not a valid job id: Slurm job ids are numbers` },
     ]);
   }
-  return Number(raw);
+  return slurmJobId(raw);
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A numeric id as squeue reads it: an unsigned long (saturating) taken as 32 bits; 0 and the two
+ * highest values are not job ids. A real 2.5.6 site answered 4294967294, 4294967295, 4294967296
+ * and a 26-digit id with this 500, and 99999999999 with 404 `Job not found.`.
+ */
+function slurmJobId(raw: string): number {
+  const value = BigInt(raw);
+  const id = Number((value > UINT64_MAX ? UINT64_MAX : value) % 2n ** 32n);
+  if (id === 0 || id >= 0xfffffffe) {
+    throw new SimError(500, 'Error executing Slurm command.', {
+      causedBy: [`Unexpected Slurm command response. exit_status:1 std_err:squeue: error: Invalid job id: ${raw}\n`],
+    });
+  }
+  return id;
 }
 
 export function currentUser(c: Context<AppEnv>) {

@@ -1,0 +1,97 @@
+import { LATEST_TIME_MS, MAX_SCALE, clockModes, type ClockMode } from '../../engines/clock/index.ts';
+import { SimError } from '../../errors.ts';
+import type { PopulateOptions } from '../../context.ts';
+
+/**
+ * The control plane's inputs, each checked and bounded before it reaches the site: a value that
+ * would break the site (a clock past year 9999, ten million files) is a 400 that says what fits.
+ */
+export const controlBounds = {
+  /** A token may be minted already expired (negative) or long-lived, within ten years either way. */
+  maxTtlS: 10 * 365 * 24 * 3600,
+  maxText: 2048,
+  /** Seeding builds every file in one request; beyond this the site would stall. */
+  maxFiles: 100_000,
+  maxFileBytes: 5 * 1024 * 1024,
+} as const;
+
+const refuse = (text: string) => new SimError(400, `[_sim] ${text}`);
+
+function text(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = body[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value === '' || value.length > controlBounds.maxText) {
+    throw refuse(`${name}: a non-empty string of at most ${controlBounds.maxText} characters is required`);
+  }
+  return value;
+}
+
+function integer(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw refuse(`${name}: an integer from ${min} to ${max} is required`);
+  }
+  return value;
+}
+
+export function seedOf(body: Record<string, unknown>): number {
+  const seed = integer(body, 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (seed === undefined) throw refuse('seed: an integer is required');
+  return seed;
+}
+
+/** Seconds to advance, such that the site clock stays before the end of year 9999. */
+export function advanceOf(body: Record<string, unknown>, now: number): number {
+  const max = Math.floor((LATEST_TIME_MS - now) / 1000);
+  const seconds = body.seconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > max) {
+    throw refuse(`seconds: a number from 0 to ${max} is required (the site clock stops at 9999-12-31)`);
+  }
+  return seconds;
+}
+
+export function clockOf(body: Record<string, unknown>): { mode: ClockMode; scale: number | undefined } {
+  const mode = body.mode;
+  if (typeof mode !== 'string' || !clockModes.includes(mode as ClockMode)) {
+    throw refuse(`mode: one of ${clockModes.join(', ')} is required`);
+  }
+  const scale = body.scale;
+  if (scale === undefined && mode !== 'scaled') return { mode: mode as ClockMode, scale: undefined };
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) {
+    throw refuse(`scale: a number above 0 and at most ${MAX_SCALE} is required`);
+  }
+  return { mode: mode as ClockMode, scale };
+}
+
+export function tokenOf(body: Record<string, unknown>): { username: string; ttlS?: number; issuer?: string } {
+  const username = text(body, 'username', true) as string;
+  const ttl = body.ttl;
+  if (
+    ttl !== undefined &&
+    (typeof ttl !== 'number' || !Number.isFinite(ttl) || Math.abs(ttl) > controlBounds.maxTtlS)
+  ) {
+    throw refuse(`ttl: a number of seconds from -${controlBounds.maxTtlS} to ${controlBounds.maxTtlS} is required`);
+  }
+  const issuer = text(body, 'issuer', false);
+  return {
+    username,
+    ...(typeof ttl === 'number' ? { ttlS: Math.round(ttl) } : {}),
+    ...(issuer === undefined ? {} : { issuer }),
+  };
+}
+
+export function populateOf(body: Record<string, unknown>): PopulateOptions {
+  const files = integer(body, 'files', 0, controlBounds.maxFiles);
+  if (files === undefined) throw refuse(`files: an integer from 0 to ${controlBounds.maxFiles} is required`);
+  const perDirectory = integer(body, 'perDirectory', 1, controlBounds.maxFiles);
+  const bytes = integer(body, 'bytes', 0, controlBounds.maxFileBytes);
+  return {
+    system: text(body, 'system', true) as string,
+    user: text(body, 'user', true) as string,
+    directory: text(body, 'directory', true) as string,
+    files,
+    ...(perDirectory === undefined ? {} : { perDirectory }),
+    ...(bytes === undefined ? {} : { bytes }),
+  };
+}
