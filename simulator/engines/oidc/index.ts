@@ -20,9 +20,10 @@ import {
   type AuthorizeOutcome,
   type BrowserClient,
   type IssuedTokens,
-  type Person,
   type PersonDirectory,
 } from './browser.ts';
+import { personClaims } from './claims.ts';
+import { discoveryDocument } from './discovery.ts';
 import { AuthError, OAuthError, authMessages } from './errors.ts';
 
 export { AuthError, AuthorizationError, LoginFailed, OAuthError, authMessages } from './errors.ts';
@@ -126,16 +127,6 @@ export interface IdentityProvider {
 export const supportedScopes = ['openid', 'profile', 'firecrest'] as const;
 const nobody: PersonDirectory = { find: () => undefined, checkPassword: () => false };
 
-function personClaims(person: Person | undefined): Record<string, unknown> {
-  if (!person) return {};
-  return {
-    name: person.name,
-    given_name: person.givenName,
-    family_name: person.familyName,
-    email: person.email,
-    email_verified: true,
-  };
-}
 const CACHE_LIMIT = 10_000;
 
 export async function createIdentityProvider(options: IdentityProviderOptions): Promise<IdentityProvider> {
@@ -250,42 +241,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
 
   const provider: IdentityProvider = {
     issuer: options.issuer,
-    discovery: () => ({
-      issuer: options.issuer,
-      authorization_endpoint: `${options.issuer}/authorize`,
-      token_endpoint: `${options.issuer}/token`,
-      userinfo_endpoint: `${options.issuer}/userinfo`,
-      end_session_endpoint: `${options.issuer}/logout`,
-      jwks_uri: `${options.issuer}/certs`,
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
-      response_types_supported: ['code'],
-      response_modes_supported: ['query'],
-      code_challenge_methods_supported: ['S256'],
-      authorization_response_iss_parameter_supported: true,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      subject_types_supported: ['public'],
-      scopes_supported: [...browserScopes],
-      claims_supported: [
-        'iss',
-        'sub',
-        'aud',
-        'exp',
-        'iat',
-        'jti',
-        'scope',
-        'preferred_username',
-        'client_id',
-        'name',
-        'given_name',
-        'family_name',
-        'email',
-        'email_verified',
-        'nonce',
-        'auth_time',
-        'sid',
-      ],
-    }),
+    discovery: () => discoveryDocument(options.issuer, browserScopes),
     jwks: () => ({ keys: [jwk] }),
     async issueToken(request) {
       const { confidential, browser } = authenticate(request);
