@@ -64,6 +64,17 @@ describe('faults', () => {
     expect((await call('GET', '/v2/filesystem/daint/ops/ls?path=/home/alice&showHidden=true')).status).toBe(503);
   });
 
+  test("a fault for one user leaves other users' answers alone", async () => {
+    const { sim, call } = await setup();
+    sim.control.injectFault({ path: '/v2/status/*/userinfo', user: 'bob', status: 500 });
+    expect((await call('GET', '/v2/status/daint/userinfo')).status).toBe(200);
+    const bob = await sim.control.mintToken({ username: 'bob' });
+    const asBob = await sim.fetch(
+      new Request('http://localhost/v2/status/daint/userinfo', { headers: { authorization: `Bearer ${bob}` } }),
+    );
+    expect(asBob.status).toBe(500);
+  });
+
   test('engine faults switch a check off while injected', async () => {
     const { sim } = await setup();
     const expired = await sim.control.mintToken({ username: 'alice', ttlS: -10 });
