@@ -1,32 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { isSimError } from '../errors.ts';
 import { OAuthError } from '../engines/oidc/index.ts';
 import { alterBytes, appliesTo, engineFaultsOf, matchFaults, rewriteJson, type ActiveFault } from '../faults.ts';
 import type { SimulatorContext } from '../context.ts';
+import { answerError, errorBody } from './shared/answer.ts';
 import type { AppEnv } from './shared/env.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { limits } from './limits.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
 import { createS3Routes } from './s3/routes.ts';
-import { V1Error } from './v1/errors.ts';
+import { answerV1Error } from './v1/errors.ts';
 import { createV1Routes } from './v1/index.ts';
+import { answerV2Error } from './v2/errors.ts';
 import { createV2Routes } from './v2/index.ts';
-
-/** The FirecREST error envelope. */
-export function errorBody(
-  c: Context<AppEnv>,
-  message: string,
-  extra: { errorType?: string; data?: unknown; causedBy?: unknown } = {},
-) {
-  return {
-    errorType: extra.errorType ?? 'error',
-    message,
-    causedBy: extra.causedBy ?? null,
-    data: extra.data ?? null,
-    user: c.get('user')?.name ?? null,
-  };
-}
 
 /** The answer a fault gives in place of the site's: its body, or an error envelope naming it. */
 function answerOf(c: Context<AppEnv>, fault: ActiveFault): Response {
@@ -123,23 +109,18 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
   if (sim.options.controlPlane) app.route('/_sim', createControlRoutes(sim));
 
   app.notFound((c) => c.json(errorBody(c, 'Not Found'), 404));
+  // Each generation answers its errors, the engines' included, in its own errors module; errors
+  // of the site-wide middleware (limits) reach them too.
   app.onError((error, c) => {
-    if (error instanceof V1Error) {
-      for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
-      return c.json(error.body, error.status as 400);
-    }
+    const path = c.req.path;
+    if (path === '/v1' || path.startsWith('/v1/')) return answerV1Error(error, c);
+    if (path === '/v2' || path.startsWith('/v2/')) return answerV2Error(error, c);
     if (error instanceof OAuthError) {
       for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
       c.header('cache-control', 'no-store');
       return c.json({ error: error.error, error_description: error.message }, error.status as 400);
     }
-    if (isSimError(error)) {
-      for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
-      return c.json(errorBody(c, error.message, error.options), error.status as 400);
-    }
-    const requestId = c.get('requestId');
-    console.error(`[f7t-sim] ${c.req.method} ${c.req.path} -> 500 (request ${requestId})`, error);
-    return c.json(errorBody(c, `Internal error; request id ${requestId}`), 500);
+    return answerError(error, c);
   });
   return app;
 }

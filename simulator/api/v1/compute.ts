@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { isSimError } from '../../errors.ts';
 import { FsError } from '../../engines/fs/index.ts';
+import { SlurmError } from '../../engines/slurm/index.ts';
 import { compressHostlist } from '../../engines/site/hostlist.ts';
 import type { SystemSpec, User } from '../../engines/site/types.ts';
 import { credentialsOf, isFinished, type Job, type JobAction } from '../../engines/slurm/index.ts';
@@ -10,7 +10,7 @@ import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
 import type { ParsedScript } from '../../engines/slurm/script.ts';
 import { parseWithinLimit } from '../limits.ts';
-import { V1Error } from './errors.ts';
+import { slurmText, V1Error } from './errors.ts';
 import { caller, checkInput, form, machine, v1Time } from './request.ts';
 import { taskCreated } from './tasks.ts';
 
@@ -130,9 +130,8 @@ export function submitScript(
     });
     return { status: '200', data: { ...jobFiles(job), jobid: String(job.id), result: 'Job submitted' } };
   } catch (error) {
-    if (!isSimError(error)) throw error;
-    const words = error.message.replace(/^Unexpected Slurm command response\. exit_status:\d+ std_err:/, '');
-    return { status: '400', data: words.replaceAll('\n', '') };
+    if (!(error instanceof SlurmError || error instanceof FsError)) throw error;
+    return { status: '400', data: slurmText(error) };
   }
 }
 
@@ -179,13 +178,8 @@ export function createComputeRoutes(sim: SimulatorContext) {
     c.json(taskCreated(sim.state.tasks.create(user.name, 'compute', system.name, outcome)), status);
   /** What sbatch or scancel printed, for a failed task. */
   const failure = (error: unknown): TaskOutcome => {
-    if (!isSimError(error)) throw error;
-    return {
-      status: '400',
-      data: error.message
-        .replace(/^Unexpected Slurm command response\. exit_status:\d+ std_err:/, '')
-        .replaceAll('\n', ''),
-    };
+    if (!(error instanceof SlurmError || error instanceof FsError)) throw error;
+    return { status: '400', data: slurmText(error) };
   };
 
   const submit = (user: User, system: SystemSpec, script: string, scriptFile: string, account: string | undefined) =>
@@ -270,15 +264,16 @@ export function createComputeRoutes(sim: SimulatorContext) {
       scheduler().cancel(system.name, user, id);
       outcome = { status: '200', data: `scancel: Terminating job ${id}` };
     } catch (error) {
-      const message = isSimError(error) ? error.message : '';
-      outcome = /permission denied/i.test(message)
-        ? { status: '400', data: 'User does not have permission to cancel job' }
-        : /not found/i.test(message)
-          ? {
-              status: '400',
-              data: `scancel: Terminating job ${id}scancel: error: Kill job error on job id ${id}: Invalid job id specified`,
-            }
-          : failure(error);
+      const code = error instanceof SlurmError ? error.code : undefined;
+      outcome =
+        code === 'permission-denied'
+          ? { status: '400', data: 'User does not have permission to cancel job' }
+          : code === 'job-not-found' || code === 'system-not-found'
+            ? {
+                status: '400',
+                data: `scancel: Terminating job ${id}scancel: error: Kill job error on job id ${id}: Invalid job id specified`,
+              }
+            : failure(error);
     }
     return task(c, user, system, outcome);
   });

@@ -1,4 +1,10 @@
+import type { Context } from 'hono';
+import { FsError } from '../../engines/fs/index.ts';
+import { SlurmError } from '../../engines/slurm/index.ts';
+import { TaskError } from '../../engines/tasks/index.ts';
 import { SimError } from '../../errors.ts';
+import { answerError } from '../shared/answer.ts';
+import type { AppEnv } from '../shared/env.ts';
 
 /** A FirecREST v1 error: a JSON body of its own shape and, mostly, an explanatory X-* header. */
 export class V1Error extends SimError {
@@ -40,4 +46,51 @@ export function commandError(stderr: string, description: string): V1Error {
   if (has('invalid user')) return fail('X-Invalid-Owner', 'owner is an invalid user');
   if (has('invalid mode')) return fail('X-Invalid-Mode', 'mode is an invalid mode');
   return fail('X-Error', stderr);
+}
+
+/**
+ * What v1 shows of a scheduler refusal (in a task's data, a description, an X-Error header): the
+ * command's stderr on one line.
+ */
+export function slurmText(error: SlurmError | FsError): string {
+  if (error instanceof FsError) return error.message;
+  switch (error.code) {
+    // As the simulator's v1 has answered these: no command's words to show.
+    case 'system-not-found':
+      return 'System not found';
+    case 'job-not-found':
+      return 'Job not found.';
+    case 'invalid-partition':
+    case 'invalid-account':
+    case 'invalid-script':
+    case 'submit-rejected':
+    case 'permission-denied':
+    case 'job-finished':
+    case 'job-not-running':
+    case 'shell-failed':
+    case 'reservation-refused':
+      return error.stderr.replaceAll('\n', '');
+  }
+}
+
+/** v1's HTTP error for an engine error that reached the error handler, or undefined. */
+export function v1ErrorOf(error: unknown): V1Error | undefined {
+  if (error instanceof TaskError) {
+    return error.code === 'task-not-found'
+      ? new V1Error(404, { error: `Task ${error.taskId} does not exist` })
+      : new V1Error(403, { description: 'Operation not permitted. Invalid task owner.' });
+  }
+  // sbatch refused before a task was made (a script over the site's limit).
+  if (error instanceof SlurmError && error.command === 'sbatch') {
+    return new V1Error(400, { description: 'Failed to submit job', error: error.stderr.trimEnd() });
+  }
+  return undefined;
+}
+
+/** The one place v1 turns an error into its answer: its own body and X-* headers. */
+export function answerV1Error(error: Error, c: Context<AppEnv>): Response {
+  const v1 = error instanceof V1Error ? error : v1ErrorOf(error);
+  if (!v1) return answerError(error, c);
+  for (const [k, v] of Object.entries(v1.options.headers ?? {})) c.header(k, v);
+  return c.json(v1.body, v1.status as 400);
 }

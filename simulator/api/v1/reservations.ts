@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { isSimError } from '../../errors.ts';
+import { SlurmError } from '../../engines/slurm/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
-import { V1Error } from './errors.ts';
+import { slurmText, V1Error } from './errors.ts';
 import { caller, checkInput, form, machine, v1Time } from './request.ts';
 
 const parseTime = (text: string) => {
@@ -24,11 +24,11 @@ export function createReservationRoutes(sim: SimulatorContext) {
   });
 
   const refuse = (error: unknown, what: string, name: string): never => {
-    if (isSimError(error))
+    if (error instanceof SlurmError)
       throw new V1Error(
         400,
-        { error: `Error ${what} reservation ${name}`, description: error.message },
-        { 'X-Error': error.message },
+        { error: `Error ${what} reservation ${name}`, description: slurmText(error) },
+        { 'X-Error': slurmText(error) },
       );
     throw error;
   };

@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import type { Task } from '../../engines/tasks/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
-import { V1Error } from './errors.ts';
 import { caller, v1Time } from './request.ts';
 
 export function taskModel(task: Task, withUrl = true) {
@@ -46,14 +45,8 @@ export function createTaskRoutes(sim: SimulatorContext) {
   app.get('/', list);
   app.get('/:id', (c) => {
     const { user } = caller(c);
-    try {
-      return c.json({ task: taskModel(sim.state.tasks.get(user.name, c.req.param('id'))) });
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 404) throw new V1Error(404, { error: (error as Error).message });
-      if (status === 403) throw new V1Error(403, { description: (error as Error).message });
-      throw error;
-    }
+    // An unknown task or another user's is a TaskError, which v1's errors module answers.
+    return c.json({ task: taskModel(sim.state.tasks.get(user.name, c.req.param('id'))) });
   });
   return app;
 }

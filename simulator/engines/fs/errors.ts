@@ -1,5 +1,3 @@
-import { SimError } from '../../errors.ts';
-
 /** errno values the file system raises, with the text `strerror` gives. */
 export const errnos = {
   ENOENT: 'No such file or directory',
@@ -21,17 +19,17 @@ export type Errno = keyof typeof errnos;
  */
 export type FsOp = 'access' | 'open' | 'read' | 'create' | 'remove' | 'chmod' | 'chown' | 'link';
 
-// The HTTP status FirecREST gives a command that failed with this text (its stderr mapping).
-const statusOf = (code: Errno) =>
-  code === 'ENOENT' ? 404 : code === 'EACCES' || code === 'EPERM' ? 403 : code === 'EEXIST' ? 400 : 500;
-
-export class FsError extends SimError {
+/**
+ * A file-system error as the kernel reports it: the errno, the path and the step that failed. The
+ * commands word it on stderr and each API generation chooses its answer; nothing here is HTTP.
+ */
+export class FsError extends Error {
   readonly code: Errno;
   readonly path: string;
   readonly op: FsOp;
 
   constructor(code: Errno, path: string, op: FsOp = 'access') {
-    super(statusOf(code), `'${path}': ${errnos[code]}`);
+    super(`'${path}': ${errnos[code]}`);
     this.name = 'FsError';
     this.code = code;
     this.path = path;

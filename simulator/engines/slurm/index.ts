@@ -2,7 +2,6 @@ import type { Clock } from '../clock/index.ts';
 import type { Credentials, FileSystem } from '../fs/index.ts';
 import { compressHostlist } from '../site/hostlist.ts';
 import type { NodeSpec, ReservationSpec, Site, SystemSpec, User } from '../site/types.ts';
-import { SimError } from '../../errors.ts';
 import { slurmErrors } from './errors.ts';
 import { createHash } from 'node:crypto';
 import { FsError } from '../fs/index.ts';
@@ -11,6 +10,7 @@ import type { Job, JobRequest, NodeState } from './types.ts';
 import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
 
 export type { ActionResult, BaseState, Job, JobAction, JobRequest, NodeState } from './types.ts';
+export { SlurmError, slurmErrors, type SlurmErrorCode } from './errors.ts';
 
 export interface SchedulerOptions {
   readonly site: Site;
@@ -104,7 +104,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   // DEVIATION: upstream lower-cases the whole request path; only system names ignore case here.
   const systemSpec = (name: string) => {
     const spec = systems.get(name.toLowerCase());
-    if (!spec) throw slurmErrors.systemNotFound();
+    if (!spec) throw slurmErrors.systemNotFound(name);
     return spec;
   };
   const jobsOf = (name: string) => jobs.get(systemSpec(name).name) ?? new Map<number, Job>();
@@ -212,7 +212,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       } catch (error) {
         const why =
           error instanceof FsError && error.code === 'ENOENT' ? 'No such file or directory' : 'Permission denied';
-        throw slurmErrors.attachShellFailed(`bash: ${target}: ${why}\n`);
+        throw slurmErrors.attachShellFailed(job.id, `bash: ${target}: ${why}\n`);
       }
     }
   };
@@ -325,7 +325,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const find = (system: string, user: User, id: number) => {
     sync();
     const job = jobsOf(system).get(id);
-    if (!job || !visible(job, user)) throw slurmErrors.jobNotFound();
+    if (!job || !visible(job, user)) throw slurmErrors.jobNotFound(id);
     return job;
   };
 
@@ -364,9 +364,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const partition = spec.partitions.find((p) => p.name === partitionName);
       if (!partition) throw slurmErrors.invalidPartition(partitionName);
       const account = request.account ?? d.account ?? user.accounts[0] ?? '';
-      if (!user.accounts.includes(account)) {
-        throw slurmErrors.submitRejected('Invalid account or account/partition combination specified');
-      }
+      if (!user.accounts.includes(account)) throw slurmErrors.invalidAccount(account);
       const timeLimitS = d.timeS ?? partition.defaultTimeS;
       if (timeLimitS > partition.maxTimeS) {
         throw slurmErrors.submitRejected('Requested time limit is invalid (missing or exceeds some limit)');
@@ -451,7 +449,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     get: find,
     cancel(system, user, id) {
       const job = jobsOf(system).get(id);
-      if (!job) throw slurmErrors.jobNotFound();
+      if (!job) throw slurmErrors.jobNotFound(id);
       sync();
       if (job.user.name !== user.name && !faults.has('slurm.cancel-any-user')) throw slurmErrors.cancelDenied(id);
       if (isFinished(job)) throw slurmErrors.cancelFinished(id);
@@ -481,22 +479,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const mine = made.get(spec.name) ?? new Map<string, ReservationSpec & { owner: string }>();
       const existing = mine.get(r.name);
       if (r.update ? !existing : existing || spec.reservations.some((x) => x.name === r.name)) {
-        throw new SimError(
-          400,
-          r.update
-            ? `Error: ${r.name} doesn't seem to be a valid reservation`
-            : `Error: reservation ${r.name} already exists`,
-        );
+        throw r.update ? slurmErrors.reservationUnknown(r.name) : slurmErrors.reservationExists(r.name);
       }
-      if (existing && existing.owner !== user.name)
-        throw new SimError(400, 'Error: You are not an owner of the reservation');
-      if (!(r.end > r.start) || r.start * 1000 < clock.now() - 60_000)
-        throw new SimError(400, 'Error: invalid start time reservation');
+      if (existing && existing.owner !== user.name) throw slurmErrors.reservationNotOwner(r.name);
+      if (!(r.end > r.start) || r.start * 1000 < clock.now() - 60_000) throw slurmErrors.reservationBadTime(r.name);
       const nodes = spec.nodes
         .filter((n) => n.features.includes(r.feature))
         .slice(0, r.nodeCount)
         .map((n) => n.name);
-      if (nodes.length < r.nodeCount) throw new SimError(400, `Error: not enough nodes of type ${r.feature}`);
+      if (nodes.length < r.nodeCount) throw slurmErrors.reservationNoNodes(r.name, r.feature);
       const reservation = {
         name: r.name,
         nodes,
@@ -513,8 +504,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     unreserve(system, user, name) {
       const mine = made.get(systemSpec(system).name);
       const existing = mine?.get(name);
-      if (!existing) throw new SimError(400, `Error: ${name} doesn't seem to be a valid reservation`);
-      if (existing.owner !== user.name) throw new SimError(400, 'Error: You are not an owner of the reservation');
+      if (!existing) throw slurmErrors.reservationUnknown(name);
+      if (existing.owner !== user.name) throw slurmErrors.reservationNotOwner(name);
       mine?.delete(name);
     },
     nodeStates(system) {

@@ -13,7 +13,7 @@ test('a task reads Queued until its delay passed, then its outcome; only its own
     description: 'Finished successfully',
     data: { jobid: '7' },
   });
-  expect(() => store.get('bob', task.id)).toThrow(/Invalid task owner/);
+  expect(() => store.get('bob', task.id)).toThrow(/belongs to another user/);
   expect(() => store.get('alice', 'f'.repeat(32))).toThrow(/does not exist/);
   expect(store.list('bob')).toEqual([]);
   expect(store.list('alice').map((t) => t.id)).toEqual([task.id]);

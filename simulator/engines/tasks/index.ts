@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { SimError } from '../../errors.ts';
 
 /** FirecREST v1 task codes (strings on the wire) and their descriptions. */
 export const taskCodes = {
@@ -59,9 +58,22 @@ export interface TaskStoreOptions {
   readonly delayMs?: number;
 }
 
+/** Why a task cannot be read: no such task, or it is another user's. v1 words the answer. */
+export class TaskError extends Error {
+  readonly code: 'task-not-found' | 'not-task-owner';
+  readonly taskId: string;
+
+  constructor(code: TaskError['code'], taskId: string) {
+    super(code === 'task-not-found' ? `task ${taskId} does not exist` : `task ${taskId} belongs to another user`);
+    this.name = 'TaskError';
+    this.code = code;
+    this.taskId = taskId;
+  }
+}
+
 export const taskErrors = {
-  notFound: (id: string) => new SimError(404, `Task ${id} does not exist`),
-  notOwner: () => new SimError(403, 'Operation not permitted. Invalid task owner.'),
+  notFound: (id: string) => new TaskError('task-not-found', id),
+  notOwner: (id: string) => new TaskError('not-task-owner', id),
 };
 
 export function createTaskStore(options: TaskStoreOptions): TaskStore {
@@ -111,7 +123,7 @@ export function createTaskStore(options: TaskStoreOptions): TaskStore {
     get(user, id) {
       const task = tasks.get(id);
       if (!task) throw taskErrors.notFound(id);
-      if (task.user !== user) throw taskErrors.notOwner();
+      if (task.user !== user) throw taskErrors.notOwner(id);
       return settle(task);
     },
     list(user, ids) {

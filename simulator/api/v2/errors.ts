@@ -1,0 +1,61 @@
+// FirecREST v2's answers to the engines' errors: the one place v2 chooses status and words for
+// them. Routes let engine errors through; the app's error handler sends /v2 errors here.
+import type { Context } from 'hono';
+import { FsError, type Errno } from '../../engines/fs/index.ts';
+import { SlurmError } from '../../engines/slurm/index.ts';
+import { SimError } from '../../errors.ts';
+import { answerError } from '../shared/answer.ts';
+import type { AppEnv } from '../shared/env.ts';
+
+/** A scheduler refusal as v2 answers it: FirecREST wraps a failed Slurm command in a 500. */
+function slurmAnswer(error: SlurmError): SimError {
+  switch (error.code) {
+    case 'system-not-found':
+      return new SimError(404, 'System not found');
+    case 'job-not-found':
+      return new SimError(404, 'Job not found.');
+    case 'reservation-refused':
+      return new SimError(400, error.stderr.trim());
+    case 'invalid-partition':
+    case 'invalid-account':
+    case 'invalid-script':
+    case 'submit-rejected':
+    case 'permission-denied':
+    case 'job-finished':
+    case 'job-not-running':
+    case 'shell-failed':
+      return new SimError(
+        500,
+        `Unexpected Slurm command response. exit_status:${error.exitStatus} std_err:${error.stderr}`,
+      );
+  }
+}
+
+// The status FirecREST gives a command that failed with this errno (its stderr mapping).
+const fsStatus = (code: Errno) =>
+  code === 'ENOENT' ? 404 : code === 'EACCES' || code === 'EPERM' ? 403 : code === 'EEXIST' ? 400 : 500;
+
+/** A failed remote command as FirecREST answers it: the status follows the words of stderr. */
+export function remoteFailure(exit: number, stderr: string): SimError {
+  const message = `Remote process failed with exit status:${exit}${stderr ? ` and error message:${stderr.trim()}` : ''}`;
+  const status = /No such file or directory/.test(stderr)
+    ? 404
+    : /Permission denied|Operation not permitted/.test(stderr)
+      ? 403
+      : /File exists|invalid user/.test(stderr)
+        ? 400
+        : 500;
+  return new SimError(status, message);
+}
+
+/** v2's HTTP error for an engine error, or undefined for an error that is not the engines'. */
+export function v2ErrorOf(error: unknown): SimError | undefined {
+  if (error instanceof SlurmError) return slurmAnswer(error);
+  // A file-system error no route ran as a command: the errno's status, the path and its text.
+  if (error instanceof FsError) return new SimError(fsStatus(error.code), error.message);
+  return undefined;
+}
+
+export function answerV2Error(error: Error, c: Context<AppEnv>): Response {
+  return answerError(v2ErrorOf(error) ?? error, c);
+}
