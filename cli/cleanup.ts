@@ -1,27 +1,19 @@
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { isTerminalState } from '../spec/types.ts';
-import type { ClientCredentials, RemoteTargetConfig } from '../suites/harness/config.ts';
-import { claims } from '../suites/harness/drivers.ts';
-import { readLedger, type IdentityLabel, type LedgerEntry } from '../suites/harness/ledger.ts';
-import { requestToken } from '../suites/harness/target.ts';
 import type { CleanupRecord, Leftover } from '../reporters/report.ts';
+import { loadSpec } from '../spec/load.ts';
+import { isTerminalState } from '../spec/types.ts';
+import { createValidator, type Validator } from '../spec/validate.ts';
+import type { RemoteTargetConfig } from '../suites/harness/config.ts';
+import { claims, v1Driver, v2Driver } from '../suites/harness/drivers.ts';
+import { createClient, type Client } from '../suites/harness/http.ts';
+import { readLedger, type IdentityLabel, type LedgerEntry } from '../suites/harness/ledger.ts';
+import { createRemoteTarget, describeError, type Target } from '../suites/harness/target.ts';
+import { removeStagedObjects, type StagedObject, type StagingStore } from './cleanup-store.ts';
+
+export type { StagingStore } from './cleanup-store.ts';
 
 // After a live run, and after an interrupted one: cancel the run's jobs, remove its files and
-// staged objects, then look again and report what is still there.
-
-/** The site's staging store, when the site profile gives credentials for it. */
-export interface StagingStore {
-  readonly endpoint: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly region?: string | undefined;
-}
+// staged objects, then look again and report what is still there. It speaks to the site through
+// the harness's clients and drivers, and takes users' directories from what the site says.
 
 export interface CleanupConfig {
   readonly target: RemoteTargetConfig;
@@ -31,267 +23,94 @@ export interface CleanupConfig {
   readonly store?: StagingStore | undefined;
 }
 
+/** One identity of the run, with a client per generation the site offers. */
 interface Session {
   readonly label: IdentityLabel;
-  readonly token: string;
   readonly username: string | undefined;
+  readonly v2: Client | undefined;
+  v1(system: string): Client | undefined;
 }
 
-export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
-  const { target, runId } = config;
-  const prefix = `f7t-conformance-${runId}`;
-  const done: string[] = [];
-  const problems: Leftover[] = [];
-  const v2 = target.baseUrl.replace(/\/+$/, '');
-  const v1 = target.v1BaseUrl?.replace(/\/+$/, '');
-  const entries = readLedger(config.ledger);
+interface RunJob {
+  readonly system: string;
+  readonly identity: IdentityLabel;
+  readonly jobId: string;
+}
 
+/** What the cleanup did and found so far. */
+interface Tally {
+  readonly done: string[];
+  readonly problems: Leftover[];
+}
+
+async function openSessions(target: Target, validators: Record<'v1' | 'v2', Validator>, tally: Tally) {
   const sessions = new Map<IdentityLabel, Session>();
-  const identities: [IdentityLabel, ClientCredentials | undefined][] = [
-    ['primary', target.primary],
-    ['second', target.second],
-  ];
-  for (const [label, credentials] of identities) {
-    if (!credentials) continue;
+  for (const identity of [target.primary, target.second]) {
+    if (!identity) continue;
+    let token: string;
     try {
-      const { token } = await requestToken((i, init) => fetch(i, init), target.tokenUrl, credentials);
-      const name = claims(token).preferred_username;
-      sessions.set(label, { label, token, username: typeof name === 'string' ? name : undefined });
+      token = await identity.token();
     } catch (error) {
-      problems.push({ kind: 'file', what: `everything of the ${label} identity`, note: String(error) });
-    }
-  }
-  const call = async (session: Session, method: string, url: string, init: RequestInit = {}) => {
-    const response = await fetch(url, {
-      ...init,
-      method,
-      headers: { authorization: `Bearer ${session.token}`, ...(init.headers as Record<string, string>) },
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, body };
-  };
-  const sessionOf = (e: { identity: IdentityLabel }) => sessions.get(e.identity);
-
-  // v2: the job's state, and a cancel when it is still queued or running.
-  const jobState = async (s: Session, system: string, jobId: string) => {
-    const answer = await call(s, 'GET', `${v2}/compute/${system}/jobs/${jobId}`);
-    const job = (answer.body as { jobs?: { status?: { state?: string } }[] }).jobs?.[0];
-    return answer.status === 200 ? (job?.status?.state ?? 'UNKNOWN') : undefined;
-  };
-  const cancelJob = async (s: Session, system: string, jobId: string) => {
-    const state = await jobState(s, system, jobId).catch(() => undefined);
-    if (state !== undefined && isTerminalState(state)) return;
-    const answer = await call(s, 'DELETE', `${v2}/compute/${system}/jobs/${jobId}`).catch(() => undefined);
-    if (answer && answer.status < 300) done.push(`cancelled job ${jobId} on ${system} (was ${state ?? 'unknown'})`);
-  };
-
-  // 1. Jobs and v1 tasks the run made. A v1 external transfer's object is also looked for below:
-  // an invalidate that answers 201 need not have removed it (v1.16.6 on S3 does not).
-  const staged: { system: string; identity: IdentityLabel; url: string; prefix?: string }[] = [];
-  const submissions: { system: string; identity: IdentityLabel; dir: string; parent: string }[] = [];
-  const jobs = new Map<string, { system: string; identity: IdentityLabel; jobId: string }>();
-  for (const e of entries) {
-    if (e.kind === 'job') jobs.set(`${e.system}/${e.jobId}`, e);
-    if (e.kind !== 'task' || !v1) continue;
-    const s = sessionOf(e);
-    if (!s) continue;
-    const task = await call(s, 'GET', `${v1}/tasks/${e.taskId}`).catch(() => undefined);
-    const data = (task?.body as { task?: { data?: unknown } } | undefined)?.task?.data;
-    const jobId = (data as { jobid?: unknown } | undefined)?.jobid;
-    if (typeof jobId === 'number' || typeof jobId === 'string')
-      jobs.set(`${e.system}/${jobId}`, { system: e.system, identity: e.identity, jobId: String(jobId) });
-    // v1 keeps an uploaded batch file in a directory of its own under <home>/firecrest/.
-    const given = (data as { job_file?: unknown } | undefined)?.job_file;
-    const jobFile = typeof given === 'string' ? given : '';
-    const stored = /^(.*\/firecrest)\/[^/]+\/[^/]+$/.exec(jobFile);
-    if (stored?.[1] && jobFile)
-      submissions.push({ ...e, dir: String(jobFile).slice(0, String(jobFile).lastIndexOf('/')), parent: stored[1] });
-    if (e.operation.includes('/storage/xfer-external/')) {
-      // Without a URL in the task (an upload past 111), v1 stages in the user's bucket under the task id.
-      const url =
-        stagedObjectUrl(data) ??
-        (config.store && s.username
-          ? `${config.store.endpoint.replace(/\/+$/, '')}/${encodeURIComponent(s.username)}/${e.taskId}/`
-          : undefined);
-      if (url) staged.push({ system: e.system, identity: e.identity, url, prefix: `${e.taskId}/` });
-      const answer = await call(s, 'POST', `${v1}/storage/xfer-external/invalidate`, {
-        headers: { 'X-Task-Id': e.taskId },
-      }).catch(() => undefined);
-      if (answer && answer.status < 300) done.push(`asked the site to invalidate v1 task ${e.taskId}`);
-    }
-  }
-  for (const job of jobs.values()) {
-    const s = sessionOf(job);
-    if (!s) continue;
-    if (target.baseUrl) await cancelJob(s, job.system, job.jobId);
-    else if (v1) await call(s, 'DELETE', `${v1}/compute/jobs/${job.jobId}`, { headers: v1Headers(job.system) });
-  }
-
-  for (const sub of submissions) {
-    const s = sessionOf(sub);
-    if (!s) continue;
-    if ((await removePath(call, s, sub.system, sub.dir, v2, v1).catch(() => undefined)) === 'removed')
-      done.push(`removed ${sub.dir} on ${sub.system}`);
-  }
-  // The site made <home>/firecrest for the run's first upload; it goes when nothing else is in it.
-  for (const parent of new Set(submissions.map((sub) => `${sub.identity}\n${sub.system}\n${sub.parent}`))) {
-    const [identity, system = '', path = ''] = parent.split('\n');
-    const s = sessions.get(identity as IdentityLabel);
-    if (!s || !v2) continue;
-    const listed = await call(
-      s,
-      'GET',
-      `${v2}/filesystem/${system}/ops/ls?${new URLSearchParams({ path }).toString()}`,
-    );
-    const entries = (listed.body as { output?: unknown[] }).output;
-    if (listed.status === 200 && Array.isArray(entries) && entries.length === 0) {
-      await removePath(call, s, system, path, v2, v1);
-      done.push(`removed the empty ${path} on ${system}`);
-    }
-  }
-
-  // 2. Staged objects: deleted with the store's credentials; without them they wait for the lifecycle rule.
-  const objects: { system: string; url: string; prefix?: string }[] = [
-    ...entries.filter((e): e is Extract<LedgerEntry, { kind: 'object' }> => e.kind === 'object'),
-    ...staged,
-  ];
-  const s3 = config.store
-    ? new S3Client({
-        endpoint: config.store.endpoint,
-        region: config.store.region ?? 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: config.store.accessKeyId, secretAccessKey: config.store.secretAccessKey },
-      })
-    : undefined;
-  const seen = new Set<string>();
-  for (const o of objects) {
-    const url = new URL(o.url);
-    const located = locate(url, config.store?.endpoint);
-    const shown = `${url.origin}${url.pathname}`;
-    if (!located) {
-      problems.push({ kind: 'object', what: shown, system: o.system, note: 'not in the staging store given' });
-      continue;
-    }
-    if (!s3) {
-      // A v1 download URL tells by itself whether the invalidate removed its object (one byte is asked for).
-      if (o.prefix && !url.searchParams.has('uploadId')) {
-        const still = await fetch(o.url, { headers: { range: 'bytes=0-0' } })
-          .then(async (r) => (await r.arrayBuffer(), r.status === 200 || r.status === 206))
-          .catch(() => false);
-        if (!still) continue;
-      }
-      problems.push({
-        kind: 'object',
-        what: shown,
-        system: o.system,
-        note: "staged objects expire by the site's lifecycle rule; give transfer.s3 credentials in the site profile to delete them",
+      tally.problems.push({
+        kind: 'file',
+        what: `everything of the ${identity.label} identity`,
+        note: describeError(error),
       });
       continue;
     }
-    const uploadId = url.searchParams.get('uploadId');
-    if (uploadId) {
-      await s3
-        .send(new AbortMultipartUploadCommand({ Bucket: located.bucket, Key: located.key, UploadId: uploadId }))
-        .then(() => done.push(`aborted the unfinished upload of ${located.bucket}/${located.key}`))
-        .catch(() => undefined); // completed, or gone
-    }
-    // A v1 task stages under its id: whatever the site put there goes too.
-    const keys = [located.key];
-    if (o.prefix) {
-      const listed = await s3
-        .send(new ListObjectsV2Command({ Bucket: located.bucket, Prefix: o.prefix }))
-        .catch(() => undefined);
-      for (const c of listed?.Contents ?? []) if (c.Key && !keys.includes(c.Key)) keys.push(c.Key);
-    }
-    for (const key of keys) {
-      if (seen.has(`${located.bucket}/${key}`)) continue;
-      seen.add(`${located.bucket}/${key}`);
-      // Only what is there is deleted (and said to be): S3 answers a delete of a missing key with 204.
-      const there = await s3
-        .send(new HeadObjectCommand({ Bucket: located.bucket, Key: key }))
-        .then(() => true)
-        .catch((error: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
-          error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404 ? false : undefined,
-        );
-      if (there === false) continue;
-      try {
-        await s3.send(new DeleteObjectCommand({ Bucket: located.bucket, Key: key }));
-        done.push(`deleted the staged object ${located.bucket}/${key}`);
-      } catch (error) {
-        problems.push({ kind: 'object', what: shown, system: o.system, note: (error as Error).message });
-      }
-    }
+    const client = (validator: Validator, baseUrl: string, headers: Record<string, string> = {}) =>
+      createClient(target, validator, identity, [], { baseUrl, headers });
+    const name = claims(token).preferred_username;
+    sessions.set(identity.label, {
+      label: identity.label,
+      username: typeof name === 'string' ? name : undefined,
+      v2: target.baseUrl ? client(validators.v2, target.baseUrl) : undefined,
+      v1: (system) =>
+        target.v1BaseUrl ? client(validators.v1, target.v1BaseUrl, { 'X-Machine-Name': system }) : undefined,
+    });
   }
+  return sessions;
+}
 
-  // 3. Paths the site made outside the run directories (transfer job logs).
-  for (const e of entries) {
-    if (e.kind !== 'path') continue;
-    const s = sessionOf(e);
-    if (!s) continue;
-    const answer = await removePath(call, s, e.system, e.path, v2, v1).catch(() => undefined);
-    if (answer === 'removed') done.push(`removed ${e.path} on ${e.system}`);
+/** A session's user name on a system, and the directory the run's directories went into there. */
+async function runBase(target: Target, s: Session, system: string): Promise<string | undefined> {
+  const v2 = s.v2;
+  const v1 = s.v1(system);
+  const client = v2 ?? v1;
+  if (!client) return undefined;
+  const driver = v2 ? v2Driver : v1Driver;
+  const username = s.username ?? (await driver.whoami(client, system));
+  if (!username) return undefined;
+  if (target.run.scratch) return target.run.scratch.replaceAll('{username}', username);
+  const { homeBase } = await driver.discover(client, { ...target, system });
+  return `${homeBase}/${username}`;
+}
+
+async function removePath(s: Session, system: string, path: string): Promise<'removed' | 'absent' | 'refused'> {
+  const v1 = s.v1(system);
+  const answer = s.v2 ? await v2Driver.rm(s.v2, system, path) : v1 ? await v1Driver.rm(v1, system, path) : undefined;
+  if (!answer) return 'refused';
+  if (answer.status < 300) return 'removed';
+  return answer.status === 404 || answer.status === 400 ? 'absent' : 'refused';
+}
+
+async function jobState(v2: Client, system: string, jobId: string): Promise<string | undefined> {
+  const answer = await v2.get<{ jobs?: { status?: { state?: string } }[] }>(`/compute/${system}/jobs/${jobId}`);
+  return answer.status === 200 ? (answer.body.jobs?.[0]?.status?.state ?? 'UNKNOWN') : undefined;
+}
+
+/** Cancels a job still queued or running (v2), or asks v1 to cancel it. */
+async function cancelJob(s: Session, job: RunJob, tally: Tally): Promise<void> {
+  const v1 = s.v1(job.system);
+  if (!s.v2) {
+    if (v1) await v1.delete(`/compute/jobs/${job.jobId}`).catch(() => undefined);
+    return;
   }
-
-  // 4. The scan: run directories and active jobs carrying the run's prefix, removed; then looked for again.
-  const scan = async (act: boolean): Promise<Leftover[]> => {
-    const found: Leftover[] = [];
-    for (const system of config.systems) {
-      for (const s of sessions.values()) {
-        for (const dir of await runDirectories(call, s, system, v2, v1, target, prefix)) {
-          if (act && (await removePath(call, s, system, dir, v2, v1).catch(() => undefined)) === 'removed') {
-            done.push(`removed ${dir} on ${system}`);
-          } else found.push({ kind: 'file', what: dir, system });
-        }
-        if (!target.baseUrl) {
-          // A v1-only site: its job list (a task) against the run's job ids and prefix.
-          if (!v1) continue;
-          const active = await v1ActiveJobs(call, s, v1, system).catch(() => undefined);
-          if (!active) {
-            if (!act)
-              found.push({ kind: 'job', what: 'the job list', system, note: 'the v1 job list could not be read' });
-            continue;
-          }
-          const ours = new Set(
-            [...jobs.values()].filter((j) => j.system === system && j.identity === s.label).map((j) => j.jobId),
-          );
-          for (const j of active.filter((j) => ours.has(j.jobid) || j.name.includes(prefix))) {
-            if (act) {
-              const answer = await call(s, 'DELETE', `${v1}/compute/jobs/${j.jobid}`, { headers: v1Headers(system) });
-              if (answer.status < 300) done.push(`cancelled job ${j.jobid} on ${system} (was ${j.state})`);
-            } else found.push({ kind: 'job', what: `job ${j.jobid} (${j.state})`, system });
-          }
-          continue;
-        }
-        const listed = await call(s, 'GET', `${v2}/compute/${system}/jobs`).catch(() => undefined);
-        const mine = ((listed?.body as { jobs?: Record<string, unknown>[] } | undefined)?.jobs ?? []).filter((j) => {
-          const raw = (j.status as { state?: unknown } | undefined)?.state;
-          const state = typeof raw === 'string' ? raw : '';
-          return !isTerminalState(state) && JSON.stringify([j.name, j.workingDirectory]).includes(prefix);
-        });
-        for (const j of mine) {
-          const jobId = String(j.jobId);
-          if (act) await cancelJob(s, system, jobId);
-          else found.push({ kind: 'job', what: `job ${jobId} (${String(j.name)})`, system });
-        }
-        for (const job of jobs.values()) {
-          if (act || job.system !== system || job.identity !== s.label) continue;
-          const state = await jobState(s, system, job.jobId).catch(() => undefined);
-          if (state !== undefined && !isTerminalState(state) && !state.startsWith('CANCELLED'))
-            found.push({ kind: 'job', what: `job ${job.jobId} (${state})`, system });
-        }
-      }
-    }
-    return found;
-  };
-  await scan(true);
-  const leftovers = [...(await scan(false)), ...problems];
-  return { done, leftovers };
+  const state = await jobState(s.v2, job.system, job.jobId).catch(() => undefined);
+  if (state !== undefined && isTerminalState(state)) return;
+  const answer = await s.v2.delete(`/compute/${job.system}/jobs/${job.jobId}`).catch(() => undefined);
+  if (answer && answer.status < 300)
+    tally.done.push(`cancelled job ${job.jobId} on ${job.system} (was ${state ?? 'unknown'})`);
 }
 
 /** The URL of the object a v1 external transfer task staged: a download's URL, or an upload's target. */
@@ -305,113 +124,225 @@ function stagedObjectUrl(data: unknown): string | undefined {
   return undefined;
 }
 
+interface FromTasks {
+  readonly jobs: Map<string, RunJob>;
+  /** v1 keeps an uploaded batch file in a directory of its own under <home>/firecrest/. */
+  readonly submissions: { system: string; identity: IdentityLabel; dir: string; parent: string }[];
+  /** A v1 external transfer's object: an invalidate that answers 201 need not have removed it. */
+  readonly staged: StagedObject[];
+}
+
+/** What the run's v1 tasks made (jobs, stored batch files, staged objects); v1 transfers are invalidated. */
+async function readTasks(
+  entries: readonly LedgerEntry[],
+  sessions: Map<IdentityLabel, Session>,
+  store: StagingStore | undefined,
+  tally: Tally,
+): Promise<FromTasks> {
+  const found: FromTasks = { jobs: new Map(), submissions: [], staged: [] };
+  for (const e of entries) {
+    if (e.kind === 'job') found.jobs.set(`${e.system}/${e.jobId}`, e);
+    const s = sessions.get(e.identity);
+    const v1 = s?.v1(e.system);
+    if (e.kind !== 'task' || !s || !v1) continue;
+    const task = await v1.get<{ task?: { data?: unknown } }>(`/tasks/${e.taskId}`).catch(() => undefined);
+    const data = task?.body?.task?.data as { jobid?: unknown; job_file?: unknown } | undefined;
+    if (typeof data?.jobid === 'number' || typeof data?.jobid === 'string')
+      found.jobs.set(`${e.system}/${data.jobid}`, {
+        system: e.system,
+        identity: e.identity,
+        jobId: String(data.jobid),
+      });
+    const jobFile = typeof data?.job_file === 'string' ? data.job_file : '';
+    const stored = /^(.*\/firecrest)\/[^/]+\/[^/]+$/.exec(jobFile);
+    if (stored?.[1])
+      found.submissions.push({ ...e, dir: jobFile.slice(0, jobFile.lastIndexOf('/')), parent: stored[1] });
+    if (!e.operation.includes('/storage/xfer-external/')) continue;
+    // Without a URL in the task (an upload past 111), v1 stages in the user's bucket under the task id.
+    const url =
+      stagedObjectUrl(data) ??
+      (store && s.username
+        ? `${store.endpoint.replace(/\/+$/, '')}/${encodeURIComponent(s.username)}/${e.taskId}/`
+        : undefined);
+    if (url) found.staged.push({ system: e.system, url, prefix: `${e.taskId}/` });
+    const answer = await v1
+      .post('/storage/xfer-external/invalidate', { headers: { 'X-Task-Id': e.taskId } })
+      .catch(() => undefined);
+    if (answer && answer.status < 300) tally.done.push(`asked the site to invalidate v1 task ${e.taskId}`);
+  }
+  return found;
+}
+
+/** Removes v1's stored batch files, and `<home>/firecrest` when the run's were all that was in it. */
+async function removeSubmissions(found: FromTasks, sessions: Map<IdentityLabel, Session>, tally: Tally) {
+  for (const sub of found.submissions) {
+    const s = sessions.get(sub.identity);
+    if (s && (await removePath(s, sub.system, sub.dir).catch(() => undefined)) === 'removed')
+      tally.done.push(`removed ${sub.dir} on ${sub.system}`);
+  }
+  for (const parent of new Set(found.submissions.map((sub) => `${sub.identity}\n${sub.system}\n${sub.parent}`))) {
+    const [identity, system = '', path = ''] = parent.split('\n');
+    const s = sessions.get(identity as IdentityLabel);
+    if (!s?.v2) continue;
+    const listed = await s.v2.get<{ output?: unknown[] }>(`/filesystem/${system}/ops/ls`, { query: { path } });
+    if (listed.status === 200 && Array.isArray(listed.body.output) && listed.body.output.length === 0) {
+      await removePath(s, system, path);
+      tally.done.push(`removed the empty ${path} on ${system}`);
+    }
+  }
+}
+
+/** The names in the session's run base on a system that carry the run's prefix, as full paths. */
+async function runDirectories(target: Target, s: Session, system: string, prefix: string): Promise<string[]> {
+  const base = await runBase(target, s, system);
+  if (!base) return [];
+  const v1 = s.v1(system);
+  const listed = s.v2
+    ? await s.v2.get<{ output?: { name: string }[] }>(`/filesystem/${system}/ops/ls`, { query: { path: base } })
+    : v1
+      ? await v1.get<{ output?: { name: string }[] }>('/utilities/ls', { query: { targetPath: base } })
+      : undefined;
+  const names = (listed?.body?.output ?? []).map((e) => e.name);
+  return names.filter((n) => n.startsWith(prefix)).map((n) => `${base}/${n}`);
+}
+
 /** The user's queued and running jobs on a v1 site (a task that lists them), or undefined. */
-async function v1ActiveJobs(
-  call: Call,
-  s: Session,
-  v1: string,
-  system: string,
-): Promise<{ jobid: string; name: string; state: string }[] | undefined> {
-  const started = await call(s, 'GET', `${v1}/compute/jobs`, { headers: v1Headers(system) });
-  const taskId = (started.body as { task_id?: unknown }).task_id;
+async function v1ActiveJobs(v1: Client): Promise<{ jobid: string; name: string; state: string }[] | undefined> {
+  const started = await v1.get<{ task_id?: unknown }>('/compute/jobs');
+  const taskId = started.body?.task_id;
   if (started.status !== 200 || typeof taskId !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   for (let i = 0; i < 30; i++) {
-    const task = (await call(s, 'GET', `${v1}/tasks/${taskId}`)).body as {
-      task?: { status?: string; data?: unknown };
-    };
-    const status = task.task?.status;
-    if (status === '200') {
-      const data = task.task?.data;
+    const task = (await v1.get<{ task?: { status?: string; data?: unknown } }>(`/tasks/${taskId}`)).body?.task;
+    if (task?.status === '200') {
+      const data = task.data;
       const rows = typeof data === 'object' && data !== null ? Object.values(data as Record<string, unknown>) : [];
-      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
       return rows.flatMap((row) => {
         const r = row as { jobid?: unknown; name?: unknown; state?: unknown };
         return text(r.jobid) ? [{ jobid: text(r.jobid), name: text(r.name), state: text(r.state) }] : [];
       });
     }
-    if (status !== '100' && status !== '101') return undefined;
+    if (task?.status !== '100' && task?.status !== '101') return undefined;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return undefined;
 }
 
-const v1Headers = (system: string, extra: Record<string, string> = {}) => ({ 'X-Machine-Name': system, ...extra });
-
-type Call = (s: Session, method: string, url: string, init?: RequestInit) => Promise<{ status: number; body: unknown }>;
-
-/** The bucket and key of a presigned URL of a path-style store at `endpoint`. */
-function locate(url: URL, endpoint: string | undefined): { bucket: string; key: string } | undefined {
-  const base = endpoint ? new URL(endpoint) : undefined;
-  if (base && base.host !== url.host) return undefined;
-  const basePath = (base?.pathname ?? '/').replace(/\/+$/, '');
-  if (!url.pathname.startsWith(`${basePath}/`)) return undefined;
-  const [bucket, ...rest] = url.pathname.slice(basePath.length + 1).split('/');
-  if (!bucket || rest.length === 0) return undefined;
-  return { bucket: decodeURIComponent(bucket), key: rest.map(decodeURIComponent).join('/') };
+interface ScanStep {
+  readonly s: Session;
+  readonly system: string;
+  readonly prefix: string;
+  readonly jobs: ReadonlyMap<string, RunJob>;
+  /** Remove what is found (the first pass), or only report it (the second). */
+  readonly act: boolean;
+  readonly tally: Tally;
+  readonly found: Leftover[];
 }
 
-async function removePath(
-  call: Call,
-  s: Session,
-  system: string,
-  path: string,
-  v2: string,
-  v1: string | undefined,
-): Promise<'removed' | 'absent' | 'refused'> {
-  let status: number;
-  if (v2) {
-    status = (await call(s, 'DELETE', `${v2}/filesystem/${system}/ops/rm?${new URLSearchParams({ path }).toString()}`))
-      .status;
-  } else if (v1) {
-    const form = new FormData();
-    form.append('targetPath', path);
-    status = (await call(s, 'DELETE', `${v1}/utilities/rm`, { body: form, headers: { 'X-Machine-Name': system } }))
-      .status;
-  } else return 'refused';
-  if (status < 300) return 'removed';
-  return status === 404 || status === 400 ? 'absent' : 'refused';
-}
-
-/** The run's directories in the user's run base (home or the profile's scratch). */
-async function runDirectories(
-  call: Call,
-  s: Session,
-  system: string,
-  v2: string,
-  v1: string | undefined,
-  target: RemoteTargetConfig,
-  prefix: string,
-): Promise<string[]> {
-  let username = s.username;
-  let base: string | undefined;
-  if (v2) {
-    if (!username) {
-      const info = await call(s, 'GET', `${v2}/status/${system}/userinfo`);
-      username = (info.body as { user?: { name?: string } }).user?.name;
-    }
-    const systems = await call(s, 'GET', `${v2}/status/systems`);
-    const fileSystems =
-      (
-        systems.body as { systems?: { name: string; fileSystems?: { path: string; defaultWorkDir?: boolean }[] }[] }
-      ).systems?.find((x) => x.name === system)?.fileSystems ?? [];
-    const home = fileSystems.find((f) => f.defaultWorkDir)?.path ?? '/home';
-    if (!username) return [];
-    base = target.run?.scratch
-      ? target.run.scratch.replaceAll('{username}', username)
-      : `${home.replace(/\/+$/, '')}/${username}`;
-    const listed = await call(
-      s,
-      'GET',
-      `${v2}/filesystem/${system}/ops/ls?${new URLSearchParams({ path: base }).toString()}`,
-    );
-    const names = ((listed.body as { output?: { name: string }[] }).output ?? []).map((e) => e.name);
-    return names.filter((n) => n.startsWith(prefix)).map((n) => `${base}/${n}`);
+async function scanV1Jobs({ s, system, prefix, jobs, act, tally, found }: ScanStep): Promise<void> {
+  const v1 = s.v1(system);
+  const active = v1 ? await v1ActiveJobs(v1).catch(() => undefined) : undefined;
+  if (!v1 || !active) {
+    if (!act) found.push({ kind: 'job', what: 'the job list', system, note: 'the v1 job list could not be read' });
+    return;
   }
-  if (!v1 || !username) return [];
-  base = target.run?.scratch ? target.run.scratch.replaceAll('{username}', username) : `/home/${username}`;
-  const listed = await call(s, 'GET', `${v1}/utilities/ls?${new URLSearchParams({ targetPath: base }).toString()}`, {
-    headers: { 'X-Machine-Name': system },
+  const ours = new Set(
+    [...jobs.values()].filter((j) => j.system === system && j.identity === s.label).map((j) => j.jobId),
+  );
+  for (const j of active.filter((j) => ours.has(j.jobid) || j.name.includes(prefix))) {
+    if (!act) {
+      found.push({ kind: 'job', what: `job ${j.jobid} (${j.state})`, system });
+      continue;
+    }
+    const answer = await v1.delete(`/compute/jobs/${j.jobid}`);
+    if (answer.status < 300) tally.done.push(`cancelled job ${j.jobid} on ${system} (was ${j.state})`);
+  }
+}
+
+async function scanV2Jobs({ s, system, prefix, jobs, act, tally, found }: ScanStep): Promise<void> {
+  const v2 = s.v2;
+  if (!v2) return;
+  const listed = await v2.get<{ jobs?: Record<string, unknown>[] }>(`/compute/${system}/jobs`).catch(() => undefined);
+  const mine = (listed?.body?.jobs ?? []).filter((j) => {
+    const raw = (j.status as { state?: unknown } | undefined)?.state;
+    return (
+      !isTerminalState(typeof raw === 'string' ? raw : '') &&
+      JSON.stringify([j.name, j.workingDirectory]).includes(prefix)
+    );
   });
-  const names = ((listed.body as { output?: { name: string }[] }).output ?? []).map((e) => e.name);
-  return names.filter((n) => n.startsWith(prefix)).map((n) => `${base}/${n}`);
+  for (const j of mine) {
+    const job = { system, identity: s.label, jobId: String(j.jobId) };
+    if (act) await cancelJob(s, job, tally);
+    else found.push({ kind: 'job', what: `job ${job.jobId} (${String(j.name)})`, system });
+  }
+  if (act) return;
+  for (const job of jobs.values()) {
+    if (job.system !== system || job.identity !== s.label) continue;
+    const state = await jobState(v2, system, job.jobId).catch(() => undefined);
+    if (state !== undefined && !isTerminalState(state) && !state.startsWith('CANCELLED'))
+      found.push({ kind: 'job', what: `job ${job.jobId} (${state})`, system });
+  }
+}
+
+/** Run directories and active jobs carrying the run's prefix: removed (act), or reported. */
+async function scan(
+  target: Target,
+  sessions: Map<IdentityLabel, Session>,
+  step: Omit<ScanStep, 's' | 'system' | 'found'>,
+  systems: readonly string[],
+): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  for (const system of systems) {
+    for (const s of sessions.values()) {
+      for (const dir of await runDirectories(target, s, system, step.prefix).catch(() => [])) {
+        if (step.act && (await removePath(s, system, dir).catch(() => undefined)) === 'removed')
+          step.tally.done.push(`removed ${dir} on ${system}`);
+        else found.push({ kind: 'file', what: dir, system });
+      }
+      const here = { ...step, s, system, found };
+      await (s.v2 ? scanV2Jobs(here) : scanV1Jobs(here));
+    }
+  }
+  return found;
+}
+
+export async function cleanUp(config: CleanupConfig): Promise<CleanupRecord> {
+  const target = createRemoteTarget(config.target);
+  const tally: Tally = { done: [], problems: [] };
+  const validators = {
+    v1: createValidator(await loadSpec('v1')),
+    v2: createValidator(await loadSpec('v2')),
+  };
+  const sessions = await openSessions(target, validators, tally);
+  const entries = readLedger(config.ledger);
+
+  // 1. Jobs and v1 tasks the run made; v1's stored batch files.
+  const found = await readTasks(entries, sessions, config.store, tally);
+  for (const job of found.jobs.values()) {
+    const s = sessions.get(job.identity);
+    if (s) await cancelJob(s, job, tally);
+  }
+  await removeSubmissions(found, sessions, tally);
+
+  // 2. Staged objects: deleted with the store's credentials; without them they wait for the lifecycle rule.
+  const objects = [
+    ...entries.filter((e): e is Extract<LedgerEntry, { kind: 'object' }> => e.kind === 'object'),
+    ...found.staged,
+  ];
+  const store = await removeStagedObjects(objects, config.store);
+  tally.done.push(...store.done);
+
+  // 3. Paths the site made outside the run directories (transfer job logs).
+  for (const e of entries) {
+    const s = e.kind === 'path' ? sessions.get(e.identity) : undefined;
+    if (e.kind !== 'path' || !s) continue;
+    if ((await removePath(s, e.system, e.path).catch(() => undefined)) === 'removed')
+      tally.done.push(`removed ${e.path} on ${e.system}`);
+  }
+
+  // 4. The scan: what carries the run's prefix is removed, then looked for again.
+  const step = { prefix: `f7t-conformance-${config.runId}`, jobs: found.jobs, tally };
+  await scan(target, sessions, { ...step, act: true }, config.systems);
+  const leftovers = [...(await scan(target, sessions, { ...step, act: false }, config.systems)), ...store.left];
+  return { done: tally.done, leftovers: [...leftovers, ...tally.problems] };
 }

@@ -263,8 +263,16 @@ test('on a v1-only site, a job whose cancel went astray is found by the scan and
   const dir = mkdtempSync(join(tmpdir(), 'f7t-v1-only-'));
   // A real clock: the job (sleep 600) is still running when the scan comes, however slow the machine.
   const running = await startSite({});
-  // The check's own cancel and the cleanup's first are lost: only the scan of the job list is left.
-  running.simulator.control.injectFault({ method: 'DELETE', path: '/v1/compute/jobs/*', status: 500, times: 2 });
+  // The check's own cancel and the cleanup's first are acknowledged with a task and lost: only the
+  // scan of the job list is left to find the job.
+  const task = '0123456789abcdef0123456789abcdef';
+  running.simulator.control.injectFault({
+    method: 'DELETE',
+    path: '/v1/compute/jobs/*',
+    status: 200,
+    body: { success: 'Task created', task_id: task, task_url: `/tasks/${task}` },
+    times: 2,
+  });
   try {
     const site = join(dir, 'v1-only.yaml');
     writeFileSync(site, profileText(running.url).replace(/^ {2}v2: .*\n/m, ''));
