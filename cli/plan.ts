@@ -61,13 +61,15 @@ async function systemsOf(url: string | undefined, token: string, v1: boolean): P
   }
 }
 
-/** Prints the plan; gives the exit code (0, or 2 when the site cannot be asked). */
-export async function printPlan(
-  site: SiteProfile,
-  options: PlanOptions,
-  write: (text: string) => void,
-): Promise<number> {
-  const lines: string[] = [];
+/** What the site told the plan: how long its tokens live, and the systems each API lists. */
+interface SiteFacts {
+  readonly tokens: TokenFacts;
+  readonly listedV2: readonly string[];
+  readonly listedV1: readonly string[];
+}
+
+/** Asks the site only what a reader may: a token per identity and the systems lists. */
+async function askSite(site: SiteProfile): Promise<SiteFacts | string> {
   let token: string;
   let tokens: TokenFacts;
   try {
@@ -85,78 +87,88 @@ export async function printPlan(
     for (const other of site.identities.slice(1))
       await requestToken((i, init) => fetch(i, init), site.auth.tokenUrl, other);
   } catch (error) {
-    write(`plan: ${describeError(error)}\n`);
-    return 2;
+    return describeError(error);
   }
-  const v2Systems = await systemsOf(site.firecrest.v2, token, false);
-  const v1Systems = await systemsOf(site.firecrest.v1, token, true);
-  for (const [name, found] of [
-    ['v2', v2Systems],
-    ['v1', v1Systems],
-  ] as const) {
-    if (typeof found === 'string') {
-      write(`plan: the site's ${name} API cannot be asked: ${found}\n`);
-      return 2;
-    }
-  }
-  const listedV2 = v2Systems as string[];
-  const listedV1 = v1Systems as string[];
-  lines.push(`Plan for site ${site.name}${options.readOnly ? ' (read-only)' : ''}`);
-  lines.push(
-    `  v2: ${site.firecrest.v2 ?? '(none)'}${site.firecrest.v2 ? ` lists ${listedV2.join(', ') || 'no system'}` : ''}`,
-  );
-  lines.push(
-    `  v1: ${site.firecrest.v1 ?? '(none)'}${site.firecrest.v1 ? ` lists ${listedV1.join(', ') || 'no system'}` : ''}`,
-  );
-  lines.push(`  identities: ${site.identities.map((i) => i.clientId).join(', ')}`);
-  lines.push('');
+  const listedV2 = await systemsOf(site.firecrest.v2, token, false);
+  if (typeof listedV2 === 'string') return `the site's v2 API cannot be asked: ${listedV2}`;
+  const listedV1 = await systemsOf(site.firecrest.v1, token, true);
+  if (typeof listedV1 === 'string') return `the site's v1 API cannot be asked: ${listedV1}`;
+  return { tokens, listedV2, listedV1 };
+}
 
+/** What would run and what would be skipped, per profile and system, and every skip's reason. */
+function planMatrix(site: SiteProfile, options: PlanOptions, facts: SiteFacts) {
   const systems = site.systems.map((s) => s.name);
   const cells = new Map<string, Cell>();
   const reasons = new Map<string, Set<string>>();
   let expiredCheckRuns = false;
   for (const system of systems) {
     const listed = {
-      v2: site.firecrest.v2 ? listedV2.includes(system) : undefined,
-      v1: site.firecrest.v1 ? listedV1.includes(system) : undefined,
+      v2: site.firecrest.v2 ? facts.listedV2.includes(system) : undefined,
+      v1: site.firecrest.v1 ? facts.listedV1.includes(system) : undefined,
     };
     for (const req of requirements) {
       const key = `${req.profile}@${system}`;
       const cell = cells.get(key) ?? { run: 0, skipped: new Map<string, string[]>() };
       cells.set(key, cell);
-      const why = skipReason(req, site, listed, options, tokens);
+      const why = skipReason(req, site, listed, options, facts.tokens);
       if (!why) {
         if (req.id === 'V2-AUTH-EXPIRED-001') expiredCheckRuns = true;
         cell.run++;
         continue;
       }
       cell.skipped.set(why, [...(cell.skipped.get(why) ?? []), req.id]);
-      const ids = reasons.get(why) ?? new Set<string>();
-      ids.add(`${req.id}@${system}`);
-      reasons.set(why, ids);
+      reasons.set(why, (reasons.get(why) ?? new Set<string>()).add(`${req.id}@${system}`));
     }
   }
+  return { systems, cells, reasons, expiredCheckRuns };
+}
+
+const skippedIn = (cell: Cell | undefined) => [...(cell?.skipped.values() ?? [])].reduce((n, ids) => n + ids.length, 0);
+
+function formatMatrix(systems: readonly string[], cells: ReadonlyMap<string, Cell>): string[] {
   const width = Math.max(...profiles.map((p) => p.length), 'profile'.length);
   const colWidth = Math.max(...systems.map((s) => s.length), 'run 99 / skip 99'.length);
-  lines.push(`${'profile'.padEnd(width)}  ${systems.map((s) => s.padEnd(colWidth)).join('  ')}`);
+  const lines = [`${'profile'.padEnd(width)}  ${systems.map((s) => s.padEnd(colWidth)).join('  ')}`];
   for (const profile of profiles) {
     const row = systems.map((system) => {
       const cell = cells.get(`${profile}@${system}`);
-      const skipped = [...(cell?.skipped.values() ?? [])].reduce((n, ids) => n + ids.length, 0);
+      const skipped = skippedIn(cell);
       return `run ${cell?.run ?? 0}${skipped ? ` / skip ${skipped}` : ''}`.padEnd(colWidth);
     });
     lines.push(`${profile.padEnd(width)}  ${row.join('  ')}`);
   }
+  return lines;
+}
+
+/** Prints the plan; gives the exit code (0, or 2 when the site cannot be asked). */
+export async function printPlan(
+  site: SiteProfile,
+  options: PlanOptions,
+  write: (text: string) => void,
+): Promise<number> {
+  const facts = await askSite(site);
+  if (typeof facts === 'string') {
+    write(`plan: ${facts}\n`);
+    return 2;
+  }
+  const { systems, cells, reasons, expiredCheckRuns } = planMatrix(site, options, facts);
+  const api = (url: string | undefined, listed: readonly string[]) =>
+    `${url ?? '(none)'}${url ? ` lists ${listed.join(', ') || 'no system'}` : ''}`;
+  const lines = [
+    `Plan for site ${site.name}${options.readOnly ? ' (read-only)' : ''}`,
+    `  v2: ${api(site.firecrest.v2, facts.listedV2)}`,
+    `  v1: ${api(site.firecrest.v1, facts.listedV1)}`,
+    `  identities: ${site.identities.map((i) => i.clientId).join(', ')}`,
+    '',
+    ...formatMatrix(systems, cells),
+  ];
   const total = [...cells.values()].reduce((n, c) => n + c.run, 0);
-  const skippedTotal = [...cells.values()].reduce(
-    (n, c) => n + [...c.skipped.values()].reduce((m, ids) => m + ids.length, 0),
-    0,
-  );
-  lines.push('');
-  lines.push(`${total} checks would run, ${skippedTotal} would be skipped.`);
+  const skippedTotal = [...cells.values()].reduce((n, c) => n + skippedIn(c), 0);
+  lines.push('', `${total} checks would run, ${skippedTotal} would be skipped.`);
   if (expiredCheckRuns && !site.expiredToken && !site.controlPlane)
     lines.push(
-      `V2-AUTH-EXPIRED-001 waits for the run's first token to expire (it lives ${tokens.lifetimeS} s; an expiredToken in the profile saves the wait).`,
+      `V2-AUTH-EXPIRED-001 waits for the run's first token to expire (it lives ${facts.tokens.lifetimeS} s; an expiredToken in the profile saves the wait).`,
     );
   if (reasons.size > 0) {
     lines.push('Skipped, and why:');
