@@ -7,6 +7,7 @@ import { answerError, errorBody } from './shared/answer.ts';
 import type { AppEnv } from './shared/env.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { limits } from './limits.ts';
+import { answerOAuthError } from './oidc/errors.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
 import { createS3Routes } from './s3/routes.ts';
 import { answerV1Error } from './v1/errors.ts';
@@ -115,11 +116,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
     const path = c.req.path;
     if (path === '/v1' || path.startsWith('/v1/')) return answerV1Error(error, c);
     if (path === '/v2' || path.startsWith('/v2/')) return answerV2Error(error, c);
-    if (error instanceof OAuthError) {
-      for (const [k, v] of Object.entries(error.options.headers ?? {})) c.header(k, v);
-      c.header('cache-control', 'no-store');
-      return c.json({ error: error.error, error_description: error.message }, error.status as 400);
-    }
+    if (error instanceof OAuthError) return answerOAuthError(error, c);
     return answerError(error, c);
   });
   return app;

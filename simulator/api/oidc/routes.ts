@@ -74,7 +74,7 @@ export function createOidcRoutes(sim: SimulatorContext) {
   app.post('/token', async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-      throw new OAuthError(400, 'invalid_request', 'The token request must be application/x-www-form-urlencoded.');
+      throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded.');
     }
     const form = new URLSearchParams(await c.req.text());
     const basic = basicCredentials(c.req.header('authorization'));

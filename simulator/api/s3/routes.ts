@@ -11,6 +11,7 @@ import type { Verified } from '../../engines/objectstore/sigv4.ts';
 import type { EngineFaults } from '../../../spec/faults.ts';
 import type { AppEnv } from '../shared/env.ts';
 import { readPayload } from './body.ts';
+import { s3Status } from './errors.ts';
 import { elements, escapeXml, unescapeXml, xmlDocument } from './xml.ts';
 
 export interface S3RoutesOptions {
@@ -26,7 +27,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function errorResponse(error: S3Error, requestId: string): Response {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message><Resource>${escapeXml(error.resource)}</Resource><RequestId>${requestId}</RequestId></Error>`;
-  return new Response(body, { status: error.status, headers: { 'content-type': 'application/xml' } });
+  return new Response(body, { status: s3Status[error.code], headers: { 'content-type': 'application/xml' } });
 }
 
 const xml = (body: string, status = 200, headers: Record<string, string> = {}) =>

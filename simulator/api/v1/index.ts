@@ -22,6 +22,7 @@ const v1AuthText = {
   'too-soon': 'JWT token has expired',
   'unknown-key': 'JWT token has invalid signature',
   issuer: 'Bad header or JWT, general exception raised',
+  'claim-missing': 'Bad header or JWT, general exception raised',
 } as const;
 
 /** FirecREST v1 under /v1: the gateway's routes to status, utilities, compute, storage and tasks. */

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { FsError } from '../../engines/fs/index.ts';
+import { AuthError } from '../../engines/oidc/index.ts';
 import { slurmErrors } from '../../engines/slurm/index.ts';
 import { TaskError } from '../../engines/tasks/index.ts';
 import { slurmText, v1ErrorOf } from '../v1/errors.ts';
@@ -26,6 +27,15 @@ test('v2 answers the engines: 404 for what is not there, a failed Slurm command 
   expect(v2(new FsError('EACCES', '/home/alice'))).toEqual({
     status: 403,
     message: "'/home/alice': Permission denied",
+  });
+  expect(v2ErrorOf(new AuthError('too-soon', { token: 't', minTtlS: 30 }))).toMatchObject({
+    status: 401,
+    message: 'Access token expires too soon (less than 30s remaining).',
+    options: { headers: { 'auth-token': 't' } },
+  });
+  expect(v2ErrorOf(new AuthError('missing'))).toMatchObject({
+    status: 401,
+    options: { headers: { 'www-authenticate': 'Bearer' } },
   });
   expect(v2ErrorOf(new Error('a bug'))).toBeUndefined();
 });

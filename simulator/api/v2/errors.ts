@@ -2,6 +2,7 @@
 // them. Routes let engine errors through; the app's error handler sends /v2 errors here.
 import type { Context } from 'hono';
 import { FsError, type Errno } from '../../engines/fs/index.ts';
+import { AuthError } from '../../engines/oidc/index.ts';
 import { SlurmError } from '../../engines/slurm/index.ts';
 import { SimError } from '../../errors.ts';
 import { answerError } from '../shared/answer.ts';
@@ -48,9 +49,43 @@ export function remoteFailure(exit: number, stderr: string): SimError {
   return new SimError(status, message);
 }
 
+/** How FirecREST words its 401s; clients and operators match on these texts. */
+const authMessages = {
+  missing: 'Not authenticated',
+  invalid: 'Access token is invalid.',
+  expired: 'Access token expired',
+  unknownKey: "Token's public key not found.",
+  tooSoon: (minTtl: number) => `Access token expires too soon (less than ${minTtl}s remaining).`,
+  claimMissing: (claim: string) => `Authentication token '${claim}' claim is missing`,
+} as const;
+
+/** A refused bearer token: FirecREST's 401, which echoes the presented token in `auth-token`. */
+function authAnswer(error: AuthError): SimError {
+  const headers: Record<string, string> =
+    error.token === undefined ? { 'www-authenticate': 'Bearer' } : { 'auth-token': error.token };
+  const refused = (message: string) => new SimError(401, message, { headers });
+  switch (error.reason) {
+    case 'missing':
+      return refused(authMessages.missing);
+    case 'expired':
+      return refused(authMessages.expired);
+    case 'too-soon':
+      return refused(authMessages.tooSoon(error.minTtlS ?? 0));
+    case 'unknown-key':
+      return refused(authMessages.unknownKey);
+    case 'malformed':
+    case 'signature':
+    case 'issuer':
+      return refused(authMessages.invalid);
+    case 'claim-missing':
+      return new SimError(400, authMessages.claimMissing(error.claim ?? ''));
+  }
+}
+
 /** v2's HTTP error for an engine error, or undefined for an error that is not the engines'. */
 export function v2ErrorOf(error: unknown): SimError | undefined {
   if (error instanceof SlurmError) return slurmAnswer(error);
+  if (error instanceof AuthError) return authAnswer(error);
   // A file-system error no route ran as a command: the errno's status, the path and its text.
   if (error instanceof FsError) return new SimError(fsStatus(error.code), error.message);
   return undefined;

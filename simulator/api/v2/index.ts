@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { authMessages } from '../../engines/oidc/index.ts';
 import { AuthError } from '../../engines/oidc/errors.ts';
 import { SimError } from '../../errors.ts';
 import type { SimulatorContext } from '../../context.ts';
@@ -31,7 +30,7 @@ export function createV2Routes(sim: SimulatorContext) {
   app.use(async (c, next) => {
     const header = c.req.header('authorization');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match?.[1]) throw new AuthError('missing', authMessages.missing);
+    if (!match?.[1]) throw new AuthError('missing');
     const verified = await sim.idp.verify(match[1]);
     const user = sim.state.user(verified.username);
     // DEVIATION: upstream fails later over SSH with a 500; a clear 403 says what is wrong.

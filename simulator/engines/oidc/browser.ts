@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AuthorizationError, LoginFailed, OAuthError } from './errors.ts';
+import { AuthorizationError, LoginFailed, OAuthError, type OAuthCode } from './errors.ts';
 import { isAllowedPostLogoutUri, isAllowedRedirectUri, withParams } from './redirect-uri.ts';
 
 /** A client as the browser flow sees it: public clients have no secret and must use PKCE. */
@@ -139,7 +139,7 @@ export function createBrowserFlow(options: BrowserFlowOptions) {
       );
     }
     // From here on the client hears of errors at its redirect URI.
-    const fail = (error: string, description: string) =>
+    const fail = (error: OAuthCode, description: string) =>
       new AuthorizationError(
         error,
         description,
@@ -241,35 +241,30 @@ export function createBrowserFlow(options: BrowserFlowOptions) {
       client: BrowserClient,
       form: { code?: string | undefined; redirectUri?: string | undefined; codeVerifier?: string | undefined },
     ): Promise<IssuedTokens> {
-      if (!form.code) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: code.');
+      if (!form.code) throw new OAuthError('invalid_request', 'Missing form parameter: code.');
       if (usedCodes.has(form.code)) {
         revokeFamily(usedCodes.get(form.code));
-        throw new OAuthError(400, 'invalid_grant', 'Code already used; the tokens issued for it are revoked.');
+        throw new OAuthError('invalid_grant', 'Code already used; the tokens issued for it are revoked.');
       }
       const pending = codes.get(form.code);
       codes.delete(form.code);
       if (!pending || pending.expiresAt <= now()) {
-        throw new OAuthError(400, 'invalid_grant', 'Code not valid (unknown or expired).');
+        throw new OAuthError('invalid_grant', 'Code not valid (unknown or expired).');
       }
-      if (pending.clientId !== client.id)
-        throw new OAuthError(400, 'invalid_grant', 'Code was issued to another client.');
+      if (pending.clientId !== client.id) throw new OAuthError('invalid_grant', 'Code was issued to another client.');
       if (form.redirectUri !== pending.redirectUri) {
-        throw new OAuthError(400, 'invalid_grant', 'redirect_uri differs from the one of the authorization request.');
+        throw new OAuthError('invalid_grant', 'redirect_uri differs from the one of the authorization request.');
       }
       if (pending.challenge === undefined) {
         if (form.codeVerifier !== undefined) {
-          throw new OAuthError(
-            400,
-            'invalid_grant',
-            'code_verifier sent, but the authorization had no code_challenge.',
-          );
+          throw new OAuthError('invalid_grant', 'code_verifier sent, but the authorization had no code_challenge.');
         }
       } else if (form.codeVerifier === undefined) {
-        throw new OAuthError(400, 'invalid_grant', 'PKCE code_verifier is missing.');
+        throw new OAuthError('invalid_grant', 'PKCE code_verifier is missing.');
       } else if (!sameText(sha256(form.codeVerifier), pending.challenge)) {
-        throw new OAuthError(400, 'invalid_grant', 'PKCE verification failed: code_verifier does not match.');
+        throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier does not match.');
       }
-      if (!sessions.has(pending.sid)) throw new OAuthError(400, 'invalid_grant', 'The session ended.');
+      if (!sessions.has(pending.sid)) throw new OAuthError('invalid_grant', 'The session ended.');
       const family = opaque();
       usedCodes.set(form.code, family);
       if (usedCodes.size > LIMIT) usedCodes.delete(usedCodes.keys().next().value as string);
@@ -278,18 +273,18 @@ export function createBrowserFlow(options: BrowserFlowOptions) {
 
     /** `grant_type=refresh_token`: each refresh token works once and answers a new one. */
     async refresh(client: BrowserClient, refreshToken: string | undefined): Promise<IssuedTokens> {
-      if (!refreshToken) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: refresh_token.');
+      if (!refreshToken) throw new OAuthError('invalid_request', 'Missing form parameter: refresh_token.');
       const replayed = rotated.get(refreshToken);
       if (replayed !== undefined) {
         revokeFamily(replayed);
-        throw new OAuthError(400, 'invalid_grant', 'Refresh token already used; its successors are revoked.');
+        throw new OAuthError('invalid_grant', 'Refresh token already used; its successors are revoked.');
       }
       const grant = refreshTokens.get(refreshToken);
-      if (!grant || grant.expiresAt <= now()) throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token.');
+      if (!grant || grant.expiresAt <= now()) throw new OAuthError('invalid_grant', 'Invalid refresh token.');
       if (grant.clientId !== client.id) {
-        throw new OAuthError(400, 'invalid_grant', 'Refresh token was issued to another client.');
+        throw new OAuthError('invalid_grant', 'Refresh token was issued to another client.');
       }
-      if (!sessions.has(grant.sid)) throw new OAuthError(400, 'invalid_grant', 'Session not active.');
+      if (!sessions.has(grant.sid)) throw new OAuthError('invalid_grant', 'Session not active.');
       refreshTokens.delete(refreshToken);
       remember(rotated, refreshToken, grant.family);
       return grantTokens({ ...grant, nonce: undefined }, grant.family);

@@ -1,41 +1,55 @@
-import { SimError } from '../../errors.ts';
+/**
+ * The issuer's refusals as facts: OAuth's error code or the reason a token was refused, with what
+ * it was about. No HTTP status and no API generation's wording: api/oidc answers OAuth's errors,
+ * and each generation answers a refused bearer token in its own errors module.
+ */
 
-/** An error of the token endpoint, answered in OAuth's shape `{error, error_description}`. */
-export class OAuthError extends SimError {
-  readonly error: string;
+/** OAuth's error codes (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1). */
+export type OAuthCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'unsupported_response_type'
+  | 'login_required';
 
-  constructor(status: number, error: string, description: string, headers?: Record<string, string>) {
-    super(status, description, headers ? { headers } : {});
+/** An error of the token or userinfo endpoint, answered in OAuth's shape `{error, error_description}`. */
+export class OAuthError extends Error {
+  readonly error: OAuthCode;
+  /** The client authenticated with HTTP Basic: the answer challenges it the same way. */
+  readonly basic: boolean;
+
+  constructor(error: OAuthCode, description: string, facts: { basic?: boolean } = {}) {
+    super(description);
     this.name = 'OAuthError';
     this.error = error;
+    this.basic = facts.basic ?? false;
   }
 }
 
-/** How FirecREST words its 401s; clients and operators match on these texts. */
-export const authMessages = {
-  missing: 'Not authenticated',
-  invalid: 'Access token is invalid.',
-  expired: 'Access token expired',
-  unknownKey: "Token's public key not found.",
-  tooSoon: (minTtl: number) => `Access token expires too soon (less than ${minTtl}s remaining).`,
-  claimMissing: (claim: string) => `Authentication token '${claim}' claim is missing`,
-} as const;
+/** Why a token was refused; each API generation words its answer from this. */
+export type AuthFailure =
+  'missing' | 'malformed' | 'signature' | 'expired' | 'too-soon' | 'unknown-key' | 'issuer' | 'claim-missing';
 
-/** Why a token was refused; each API generation words its 401 from this. */
-export type AuthFailure = 'missing' | 'malformed' | 'signature' | 'expired' | 'too-soon' | 'unknown-key' | 'issuer';
-
-export class AuthError extends SimError {
+export class AuthError extends Error {
   readonly reason: AuthFailure;
+  /** The token presented, if any. */
+  readonly token: string | undefined;
+  /** The least lifetime a token must have left (too-soon), in seconds. */
+  readonly minTtlS: number | undefined;
+  /** The claim that should name the user (claim-missing). */
+  readonly claim: string | undefined;
 
-  constructor(reason: AuthFailure, message: string, token?: string) {
-    // FirecREST echoes the presented token back in an `auth-token` header on its 401s.
-    super(
-      401,
-      message,
-      token === undefined ? { headers: { 'www-authenticate': 'Bearer' } } : { headers: { 'auth-token': token } },
-    );
+  constructor(reason: AuthFailure, facts: { token?: string; minTtlS?: number; claim?: string } = {}) {
+    super(`token refused: ${reason}${facts.claim ? ` (${facts.claim})` : ''}`);
     this.name = 'AuthError';
     this.reason = reason;
+    this.token = facts.token;
+    this.minTtlS = facts.minTtlS;
+    this.claim = facts.claim;
   }
 }
 
@@ -44,12 +58,12 @@ export class AuthError extends SimError {
  * redirect URI (RFC 6749 §4.1.2.1); without, the redirect URI itself is in doubt and the browser
  * is shown an error page instead, never sent anywhere.
  */
-export class AuthorizationError extends SimError {
-  readonly error: string;
+export class AuthorizationError extends Error {
+  readonly error: OAuthCode;
   readonly redirect: string | undefined;
 
-  constructor(error: string, description: string, redirect?: string) {
-    super(400, description);
+  constructor(error: OAuthCode, description: string, redirect?: string) {
+    super(description);
     this.name = 'AuthorizationError';
     this.error = error;
     this.redirect = redirect;
@@ -57,9 +71,9 @@ export class AuthorizationError extends SimError {
 }
 
 /** A login form posted with a wrong user name or password: the form is shown again. */
-export class LoginFailed extends SimError {
+export class LoginFailed extends Error {
   constructor() {
-    super(401, 'Invalid username or password.');
+    super('Invalid username or password.');
     this.name = 'LoginFailed';
   }
 }

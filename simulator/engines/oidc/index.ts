@@ -12,7 +12,6 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
-import { SimError } from '../../errors.ts';
 import {
   browserScopes,
   createBrowserFlow,
@@ -24,10 +23,10 @@ import {
 } from './browser.ts';
 import { personClaims } from './claims.ts';
 import { discoveryDocument } from './discovery.ts';
-import { AuthError, OAuthError, authMessages } from './errors.ts';
+import { AuthError, OAuthError } from './errors.ts';
 
-export { AuthError, AuthorizationError, LoginFailed, OAuthError, authMessages } from './errors.ts';
-export type { AuthFailure } from './errors.ts';
+export { AuthError, AuthorizationError, LoginFailed, OAuthError } from './errors.ts';
+export type { AuthFailure, OAuthCode } from './errors.ts';
 export type { AuthorizationParams, AuthorizeOutcome, BrowserClient, Person, PersonDirectory } from './browser.ts';
 
 /** A confidential client: `client_credentials` as its user, or a browser login of anyone. */
@@ -166,8 +165,8 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
 
   const checkLifetime = (exp: number, token: string, least: number) => {
     const left = exp - wall() / 1000;
-    if (left <= 0) throw new AuthError('expired', authMessages.expired, token);
-    if (left < least) throw new AuthError('too-soon', authMessages.tooSoon(least), token);
+    if (left <= 0) throw new AuthError('expired', { token });
+    if (left < least) throw new AuthError('too-soon', { token, minTtlS: least });
   };
 
   const people = options.people ?? nobody;
@@ -217,12 +216,12 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
 
   /** Client authentication at the token endpoint (RFC 6749 §2.3): a secret, or a public client's id. */
   const authenticate = (request: TokenRequest) => {
-    const challenge = request.basic ? { 'www-authenticate': 'Basic realm="f7t-conformance"' } : undefined;
-    if (!request.clientId) throw new OAuthError(401, 'invalid_client', 'Client authentication is missing.', challenge);
+    const basic = { basic: request.basic ?? false };
+    if (!request.clientId) throw new OAuthError('invalid_client', 'Client authentication is missing.', basic);
     const confidential = clients.get(request.clientId);
     const browser = browserClients.get(request.clientId);
     if (confidential ? confidential.secret !== request.clientSecret : !browser?.isPublic) {
-      throw new OAuthError(401, 'invalid_client', 'Invalid client or client credentials.', challenge);
+      throw new OAuthError('invalid_client', 'Invalid client or client credentials.', basic);
     }
     return { confidential, browser: browser as BrowserClient };
   };
@@ -245,22 +244,21 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     jwks: () => ({ keys: [jwk] }),
     async issueToken(request) {
       const { confidential, browser } = authenticate(request);
-      if (!request.grantType) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type.');
+      if (!request.grantType) throw new OAuthError('invalid_request', 'Missing form parameter: grant_type.');
       if (request.grantType === 'authorization_code') return flow.exchangeCode(browser, request);
       if (request.grantType === 'refresh_token') return flow.refresh(browser, request.refreshToken);
       if (request.grantType !== 'client_credentials') {
         throw new OAuthError(
-          400,
           'unsupported_grant_type',
           `Grant type ${request.grantType} is not supported; use authorization_code, refresh_token or client_credentials.`,
         );
       }
       if (!confidential) {
-        throw new OAuthError(400, 'unauthorized_client', 'A public client cannot use client_credentials.');
+        throw new OAuthError('unauthorized_client', 'A public client cannot use client_credentials.');
       }
       const requested = (request.scope ?? '').split(' ').filter(Boolean);
       const unknown = requested.filter((s) => !(supportedScopes as readonly string[]).includes(s));
-      if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
+      if (unknown.length > 0) throw new OAuthError('invalid_scope', `Unknown scope: ${unknown.join(' ')}.`);
       const scope =
         requested.length > 0 ? [...new Set([...requested, 'firecrest'])].join(' ') : supportedScopes.join(' ');
       const accessToken = await mint({ username: confidential.username, clientId: confidential.id, scope });
@@ -269,10 +267,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     authorize: (params, sid) => flow.authorize(clientOf, params, sid),
     login: (params, credentials) => flow.login(clientOf, params, credentials),
     async userinfo(accessToken) {
-      const refuse = (description: string) =>
-        new OAuthError(401, 'invalid_token', description, {
-          'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
-        });
+      const refuse = (description: string) => new OAuthError('invalid_token', description);
       if (!accessToken) throw refuse('Missing bearer token.');
       let username: string;
       try {
@@ -308,10 +303,10 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       try {
         header = decodeProtectedHeader(token);
       } catch {
-        throw new AuthError('malformed', authMessages.invalid, token);
+        throw new AuthError('malformed', { token });
       }
       if (header.kid !== undefined && header.kid !== kid && header.alg === 'RS256') {
-        throw new AuthError('unknown-key', authMessages.unknownKey, token);
+        throw new AuthError('unknown-key', { token });
       }
       let payload: JWTPayload;
       try {
@@ -322,20 +317,20 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
           clockTolerance: 0,
         }));
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw new AuthError('expired', authMessages.expired, token);
+        if (error instanceof joseErrors.JWTExpired) throw new AuthError('expired', { token });
         if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-          throw new AuthError('signature', authMessages.invalid, token);
+          throw new AuthError('signature', { token });
         }
         if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iss') {
-          throw new AuthError('issuer', authMessages.invalid, token);
+          throw new AuthError('issuer', { token });
         }
-        throw new AuthError('malformed', authMessages.invalid, token);
+        throw new AuthError('malformed', { token });
       }
       const exp = payload.exp ?? 0;
       checkLifetime(exp, token, least);
       const username = payload[usernameClaim];
       if (typeof username !== 'string' || username === '') {
-        throw new SimError(400, authMessages.claimMissing(usernameClaim));
+        throw new AuthError('claim-missing', { token, claim: usernameClaim });
       }
       const result = {
         username,

@@ -12,6 +12,7 @@ const checkOf: Record<AuthFailure, EngineFaultKind | undefined> = {
   expired: 'oidc.expiry-unchecked',
   'too-soon': 'oidc.expiry-unchecked',
   issuer: 'oidc.issuer-unchecked',
+  'claim-missing': undefined,
 };
 
 function skipped(faults: EngineFaults, reason: AuthFailure, token: string): boolean {
