@@ -51,7 +51,14 @@ export default tseslint.config(
     forbid: others('simulator', 'spec', 'fixtures'),
     message: simulatorOnly,
     paths: hono.paths,
-    patterns: [...hono.patterns, { group: ['**/api/**'], message: 'engines never import the HTTP layer' }],
+    patterns: [
+      ...hono.patterns,
+      { group: ['**/api/**'], message: 'engines never import the HTTP layer' },
+      {
+        group: ['../../errors.ts', '**/simulator/errors.ts'],
+        message: 'engines throw their own domain errors (a code and the facts); HTTP errors belong to api/',
+      },
+    ],
   }),
   fence(['suites/**/*.ts'], {
     ignores: ['suites/harness/embedded-target.ts'],

@@ -20,6 +20,7 @@ const violations: Record<string, string> = {
   [`simulator/engines/${folder}/cli.ts`]: "export { main } from '../../../cli/main.ts';\n",
   [`simulator/engines/${folder}/suites.ts`]: "export type { Target } from '../../../suites/harness/target.ts';\n",
   [`simulator/engines/${folder}/api.ts`]: "export { createApp } from '../../api/app.ts';\n",
+  [`simulator/engines/${folder}/http-error.ts`]: "export { SimError } from '../../errors.ts';\n",
   [`simulator/${folder}/reporters.ts`]: "export * from '../../reporters/index.ts';\n",
   [`suites/${folder}/internals.ts`]: "export { createFileSystem } from '../../simulator/engines/fs/index.ts';\n",
   [`suites/${folder}/factory.ts`]: "export { createSimulator } from '../../simulator/index.ts';\n",
@@ -31,6 +32,7 @@ const violations: Record<string, string> = {
 /** Imports the fences allow, so a fence that forbids everything fails too. */
 const allowed: Record<string, string> = {
   [`simulator/engines/${folder}/ok.ts`]: "export type { EngineFaults } from '../../../spec/faults.ts';\n",
+  [`simulator/engines/${folder}/own-errors.ts`]: "export { FsError } from '../fs/errors.ts';\n",
   [`suites/${folder}/ok.ts`]: "export * from '../../spec/load.ts';\n",
 };
 const cycle: Record<string, string> = {
