@@ -204,7 +204,12 @@ function createV1(call: Call): FirecrestApi {
       };
       return body.out.map((s) => s.system);
     },
-    accounts: () => Promise.resolve([]),
+    async accounts(token, system) {
+      const target = '/utilities/whoami?groups=true';
+      const answer = await ok(await call(target, { ...auth(token), system }), `GET ${target}`);
+      const { output } = (await answer.json()) as { output: { user: { name: string }; groups: { name: string }[] } };
+      return output.groups.map((g) => g.name).filter((g) => g !== output.user.name);
+    },
     async jobs(token, system) {
       // sacct, not squeue: finished jobs stay in the table, as they do with v2.
       const data = (await task(token, system, '/compute/acct')) as Record1[];
@@ -222,7 +227,9 @@ function createV1(call: Call): FirecrestApi {
         .sort((a, b) => Number(b.jobId) - Number(a.jobId));
     },
     async submit(token, system, job) {
-      const script = job.script.replace(/^(#!.*\n)?/, (shebang) => `${shebang}#SBATCH --job-name=${job.name}\n`);
+      // v1 runs a script from where it stores it: the job's name and directory go in #SBATCH lines.
+      const directives = `#SBATCH --job-name=${job.name}\n#SBATCH --chdir=${job.workingDirectory}\n`;
+      const script = job.script.replace(/^(#!.*\n)?/, (shebang) => `${shebang}${directives}`);
       const fields: Record<string, string | Blob> = { file: new Blob([script]) };
       if (job.account) fields.account = job.account;
       const data = (await task(token, system, '/compute/jobs/upload', form(fields, 'job.sh'))) as { jobid: number };
