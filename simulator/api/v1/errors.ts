@@ -60,6 +60,7 @@ export function slurmText(error: SlurmError | FsError): string {
       return 'System not found';
     case 'job-not-found':
       return 'Job not found.';
+    case 'invalid-job-id':
     case 'invalid-partition':
     case 'invalid-account':
     case 'invalid-script':

@@ -17,6 +17,9 @@ function slurmAnswer(error: SlurmError): SimError {
       return new SimError(404, 'Job not found.');
     case 'reservation-refused':
       return new SimError(400, error.stderr.trim());
+    // squeue refused the id itself: FirecREST's generic message, the command's answer as the cause.
+    case 'invalid-job-id':
+      return new SimError(500, 'Error executing Slurm command.', { causedBy: [commandFailed(error)] });
     case 'invalid-partition':
     case 'invalid-account':
     case 'invalid-script':
@@ -25,12 +28,13 @@ function slurmAnswer(error: SlurmError): SimError {
     case 'job-finished':
     case 'job-not-running':
     case 'shell-failed':
-      return new SimError(
-        500,
-        `Unexpected Slurm command response. exit_status:${error.exitStatus} std_err:${error.stderr}`,
-      );
+      return new SimError(500, commandFailed(error));
   }
 }
+
+/** How FirecREST wraps a Slurm command that failed. */
+const commandFailed = (error: SlurmError) =>
+  `Unexpected Slurm command response. exit_status:${error.exitStatus} std_err:${error.stderr}`;
 
 // The status FirecREST gives a command that failed with this errno (its stderr mapping).
 const fsStatus = (code: Errno) =>

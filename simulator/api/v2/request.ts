@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Operation } from '../../../spec/load.ts';
 import { SimError, validationError, type FieldProblem } from '../../errors.ts';
 import type { SimulatorContext } from '../../context.ts';
+import { slurmErrors } from '../../engines/slurm/index.ts';
 import type { AppEnv } from '../shared/env.ts';
 
 const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
@@ -82,9 +83,7 @@ function slurmJobId(raw: string): number {
   const value = BigInt(raw);
   const id = Number((value > UINT64_MAX ? UINT64_MAX : value) % 2n ** 32n);
   if (id === 0 || id >= 0xfffffffe) {
-    throw new SimError(500, 'Error executing Slurm command.', {
-      causedBy: [`Unexpected Slurm command response. exit_status:1 std_err:squeue: error: Invalid job id: ${raw}\n`],
-    });
+    throw slurmErrors.invalidJobId(raw);
   }
   return id;
 }

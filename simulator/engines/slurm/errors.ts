@@ -7,6 +7,7 @@
 export const slurmErrorCodes = [
   'system-not-found',
   'job-not-found',
+  'invalid-job-id',
   'invalid-partition',
   'invalid-account',
   'invalid-script',
@@ -20,7 +21,7 @@ export const slurmErrorCodes = [
 export type SlurmErrorCode = (typeof slurmErrorCodes)[number];
 
 /** The Slurm-side commands whose output the errors carry. */
-export type SlurmCommand = 'sbatch' | 'scancel' | 'srun' | 'bash' | 'rsvmgmt' | 'scontrol';
+export type SlurmCommand = 'sbatch' | 'scancel' | 'squeue' | 'srun' | 'bash' | 'rsvmgmt' | 'scontrol';
 
 export interface SlurmErrorFacts {
   readonly system?: string;
@@ -75,6 +76,13 @@ export const slurmErrors = {
       { command: 'scontrol', exitStatus: 1, stderr: 'slurm_load_jobs error: Invalid job id specified\n' },
       jobId === undefined ? {} : { jobId },
     ),
+  /** An id squeue cannot read as one (0, the two highest 32-bit values). */
+  invalidJobId: (raw: string) =>
+    new SlurmError('invalid-job-id', {
+      command: 'squeue',
+      exitStatus: 1,
+      stderr: `squeue: error: Invalid job id: ${raw}\n`,
+    }),
   submitRejected: (reason: string) => sbatch('submit-rejected', rejected(reason)),
   invalidAccount: (account: string) =>
     sbatch('invalid-account', rejected('Invalid account or account/partition combination specified'), { account }),
