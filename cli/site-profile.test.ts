@@ -45,6 +45,10 @@ test('opt-in profiles are out of scope on a live site unless the profile asks fo
   expect(profileOutOfScope('compute', live)).toBeUndefined();
   const asked = scopeOf(targetOf(readSiteProfile(profileFile('profiles: [oidc-browser]\ncertify: true\n'))));
   expect(profileOutOfScope('oidc-browser', asked)).toBeUndefined();
+  // Asked for on a live site: discovery is checked; the login checks cannot drive its login page.
+  expect(skipReason(requirement('V2-OIDC-BROWSER-DISCOVERY-001'), asked)).toBeUndefined();
+  expect(skipReason(requirement('V2-OIDC-BROWSER-CODE-001'), asked)).toMatch(/login page cannot be driven/);
+  expect(skipReason(requirement('V2-OIDC-BROWSER-CODE-001'), scopeOf({ kind: 'embedded' }))).toBeUndefined();
   expect(readSiteProfile(profileFile('certify: true\n')).certify).toBe(true);
   // The simulator helps the opt-in checks: a run against it checks them without being asked.
   expect(profileOutOfScope('oidc-browser', scopeOf({ kind: 'embedded' }))).toBeUndefined();

@@ -34,6 +34,8 @@ export interface Requirement {
   readonly writes: boolean;
   /** Its checks need a second identity (isolation between two users). */
   readonly needsSecondIdentity: boolean;
+  /** Its checks log in through the issuer's login page, which only the simulator's can be driven by a test. */
+  readonly needsLoginPage: boolean;
 }
 
 // Checks that change nothing on the site: the only ones a `--read-only` run makes. The harness
@@ -118,6 +120,8 @@ const r = (id: string, level: Level, profile: Profile, operation: string, text: 
   text,
   writes: !readOnly.has(id),
   needsSecondIdentity: secondIdentity.has(id),
+  // Every browser-login check but discovery drives a login page.
+  needsLoginPage: profile === 'oidc-browser' && id !== 'V2-OIDC-BROWSER-DISCOVERY-001',
 });
 
 export const requirements: readonly Requirement[] = [

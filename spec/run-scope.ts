@@ -19,6 +19,8 @@ export interface RunScope {
   readonly optIn?: readonly string[] | undefined;
   /** Requirement ids the site profile declares skipped, with its reason. */
   readonly declaredSkips?: Readonly<Record<string, string>> | undefined;
+  /** The target is a simulator (embedded, or with its control plane): its login page can be driven. */
+  readonly simulator?: boolean | undefined;
 }
 
 /** Why a whole profile is out of the run's scope (no URL for its generation, opt-in not chosen). */
@@ -38,6 +40,8 @@ export function ruledOutByScope(req: Requirement, scope: RunScope): string | und
     return 'needs a second identity (--second-client-id, or identities[1] in the site profile)';
   if ((req.profile === 'transfer' || req.profile === 'workflow') && !scope.stagedTransfers)
     return 'the site profile says the site has no staged transfers (transfer.method: none)';
+  if (req.needsLoginPage && !scope.simulator)
+    return "logs in through the simulator's login page; a centre's login page cannot be driven by a test (run it against serve with --control-url, or --embedded)";
   const declared = scope.declaredSkips?.[req.id];
   if (declared !== undefined) return `declared skipped in the site profile: ${declared}`;
   return undefined;

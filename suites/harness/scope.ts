@@ -17,6 +17,7 @@ export function scopeOf(target: TargetConfig, readOnly = false): RunScope {
     secondIdentity: !remote || Boolean(target.second),
     stagedTransfers: target.run?.transfer !== 'none',
     optIn: simulator ? optInProfiles : (target.run?.optIn ?? []),
+    simulator,
     declaredSkips: target.run?.skips,
   };
 }

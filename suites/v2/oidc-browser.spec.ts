@@ -4,7 +4,7 @@ import { useHarness, type CheckContext } from '../harness/index.ts';
 // The issuer's browser login (authorization code with PKCE) as portals use it. The profile is
 // opt-in on a live site. The checks that log in drive the simulator's login page with its
 // defaults (the public client `portal`, passwords `<user>-password`); a centre's login page
-// cannot be driven by a test, so there they skip with that reason.
+// cannot be driven by a test, so the run scope skips them there, saying so (needsLoginPage).
 
 const { check } = useHarness();
 
@@ -22,15 +22,6 @@ interface Discovery {
   readonly response_types_supported?: string[];
   readonly grant_types_supported?: string[];
   readonly code_challenge_methods_supported?: string[];
-}
-
-function simulatorOnly(t: CheckContext) {
-  if (!t.target.control) {
-    t.skip(
-      "logs in through the simulator's login page (public client portal, passwords <user>-password); " +
-        "a centre's login page cannot be driven by a test: run this profile against `serve --control-url` or --embedded",
-    );
-  }
 }
 
 /** The issuer's discovery document, found from the token URL (`{issuer}/token`, or Keycloak's). */
@@ -133,7 +124,6 @@ check('V2-OIDC-BROWSER-DISCOVERY-001', 'discovery names the browser-login endpoi
 });
 
 check('V2-OIDC-BROWSER-CODE-001', 'a public client logs the user in with PKCE; the token works on /v2', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { code, verifier, params, location } = await codeFor(t, doc);
   if (location.searchParams.get('state') !== params.state) throw new Error(`state not returned: ${location.href}`);
@@ -154,7 +144,6 @@ check('V2-OIDC-BROWSER-CODE-001', 'a public client logs the user in with PKCE; t
 });
 
 check('V2-OIDC-BROWSER-CODE-002', 'a code works once', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { code, verifier } = await codeFor(t, doc);
   const first = await exchange(t, doc, code, verifier);
@@ -163,7 +152,6 @@ check('V2-OIDC-BROWSER-CODE-002', 'a code works once', async (t) => {
 });
 
 check('V2-OIDC-BROWSER-PKCE-001', 'a public client needs PKCE and the right verifier', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   expectError(await exchange(t, doc, (await codeFor(t, doc)).code), 'invalid_grant', 'no verifier');
   expectError(await exchange(t, doc, (await codeFor(t, doc)).code, pkce().verifier), 'invalid_grant', 'wrong verifier');
@@ -176,7 +164,6 @@ check('V2-OIDC-BROWSER-PKCE-001', 'a public client needs PKCE and the right veri
 });
 
 check('V2-OIDC-BROWSER-REDIRECT-001', 'an unregistered redirect URI gets an error page', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const params = authorization({
     redirect_uri: 'https://f7t-conformance.invalid/cb',
@@ -189,7 +176,6 @@ check('V2-OIDC-BROWSER-REDIRECT-001', 'an unregistered redirect URI gets an erro
 });
 
 check('V2-OIDC-BROWSER-REFRESH-001', 'refresh tokens rotate; a used one is refused', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { code, verifier } = await codeFor(t, doc);
   const first = (await exchange(t, doc, code, verifier)).body.refresh_token;
@@ -203,7 +189,6 @@ check('V2-OIDC-BROWSER-REFRESH-001', 'refresh tokens rotate; a used one is refus
 });
 
 check('V2-OIDC-BROWSER-USERINFO-001', 'userinfo describes the user', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { code, verifier } = await codeFor(t, doc);
   const access = String((await exchange(t, doc, code, verifier)).body.access_token);
@@ -219,7 +204,6 @@ check('V2-OIDC-BROWSER-USERINFO-001', 'userinfo describes the user', async (t) =
 });
 
 check('V2-OIDC-BROWSER-LOGOUT-001', 'logout ends the login session', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { cookie } = await codeFor(t, doc);
   const again = () =>
@@ -240,7 +224,6 @@ check('V2-OIDC-BROWSER-LOGOUT-001', 'logout ends the login session', async (t) =
 });
 
 check('V2-OIDC-BROWSER-CONFIDENTIAL-001', 'a confidential client logs a person in without PKCE', async (t) => {
-  simulatorOnly(t);
   const doc = await discover(t);
   const { clientId, clientSecret } = t.target.primary.credentials;
   const redirect = 'http://127.0.0.1:43211/cb';
