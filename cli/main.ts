@@ -134,8 +134,8 @@ async function serve(args: string[]): Promise<number> {
   return 0;
 }
 
-async function check(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+const parseCheckArgs = (args: string[]) =>
+  parseArgs({
     args,
     options: {
       embedded: { type: 'boolean', default: false },
@@ -163,22 +163,68 @@ async function check(args: string[]): Promise<number> {
       report: { type: 'string', default: 'console,junit,json' },
     },
   });
-  const reports = values.report
+
+type CheckValues = ReturnType<typeof parseCheckArgs>['values'];
+
+/** The reports asked for, each one the registry knows. */
+async function reportsOf(text: string): Promise<string[]> {
+  const reports = text
     .split(',')
     .map((r) => r.trim())
     .filter(Boolean);
   // Loaded on demand: `serve` (and its container image) needs neither the reports nor vitest.
   const { reportWriters } = await import('../reporters/index.ts');
-  const reportKinds = reportWriters.map((w) => w.kind);
-  const unknown = reports.filter((r) => !reportKinds.includes(r));
-  if (unknown.length > 0)
-    throw new UsageError(`--report takes ${reportKinds.join(',')}; unknown: ${unknown.join(',')}`);
-  const optIn = values.profile;
-  const notOptIn = optIn.filter((p) => !optInProfiles.includes(p));
-  if (notOptIn.length > 0)
-    throw new UsageError(
-      `--profile takes an opt-in profile (${optInProfiles.join(', ')}); not: ${notOptIn.join(', ')}`,
-    );
+  const kinds = reportWriters.map((w) => w.kind);
+  const unknown = reports.filter((r) => !kinds.includes(r));
+  if (unknown.length > 0) throw new UsageError(`--report takes ${kinds.join(',')}; unknown: ${unknown.join(',')}`);
+  return reports;
+}
+
+/** A live site given by flags (or their environment variables). */
+function remoteTarget(values: CheckValues): TargetConfig {
+  const env = process.env;
+  const baseUrl = values.target ?? env.FIRECREST_URL;
+  const tokenUrl = values['token-url'] ?? env.AUTH_TOKEN_URL;
+  const clientId = values['client-id'] ?? env.FIRECREST_CLIENT_ID;
+  const clientSecret = values['client-secret'] ?? env.FIRECREST_CLIENT_SECRET;
+  const missing = [
+    ['--target (FIRECREST_URL)', baseUrl],
+    ['--token-url (AUTH_TOKEN_URL)', tokenUrl],
+    ['--client-id (FIRECREST_CLIENT_ID)', clientId],
+    ['--client-secret (FIRECREST_CLIENT_SECRET)', clientSecret],
+  ]
+    .filter(([, v]) => !v)
+    .map(([name]) => name);
+  if (missing.length > 0) throw new UsageError(`check needs ${missing.join(', ')} (or --embedded)`);
+  if (values['inject-fault'].length > 0) throw new UsageError('--inject-fault works with --embedded only');
+  const secondId = values['second-client-id'];
+  const secondSecret = values['second-client-secret'];
+  if (Boolean(secondId) !== Boolean(secondSecret))
+    throw new UsageError('--second-client-id and --second-client-secret go together');
+  const second: ClientCredentials | undefined =
+    secondId && secondSecret ? { clientId: secondId, clientSecret: secondSecret } : undefined;
+  return {
+    kind: 'remote',
+    baseUrl: baseUrl ?? '',
+    v1BaseUrl: values['v1-target'] ?? env.FIRECREST_V1_URL,
+    tokenUrl: tokenUrl ?? '',
+    primary: { clientId: clientId ?? '', clientSecret: clientSecret ?? '' },
+    second,
+    system: values.system ?? env.FIRECREST_SYSTEM,
+    controlUrl: values['control-url'],
+    jobBudgetS: parseInteger('--job-budget', values['job-budget'], 1, 86400),
+    expiredToken: values['expired-token'],
+  };
+}
+
+/** What the run points at: a site profile, an embedded simulator, or a live site given by flags. */
+function targetOfFlags(values: CheckValues): { target: TargetConfig; profile?: SiteProfile } {
+  if (values.site) {
+    if (values.embedded || values.target) throw new UsageError('--site replaces --target and --embedded');
+    const profile = siteProfile(values.site);
+    return { target: targetOf(profile), profile };
+  }
+  if (!values.embedded) return { target: remoteTarget(values) };
   const faults = values['inject-fault'].map((text): InjectedFault => {
     try {
       return JSON.parse(text) as InjectedFault;
@@ -186,64 +232,39 @@ async function check(args: string[]): Promise<number> {
       throw new UsageError(`--inject-fault takes a JSON object, not '${text}'`);
     }
   });
-  let target: TargetConfig;
-  let profile: SiteProfile | undefined;
-  if (values.site) {
-    if (values.embedded || values.target) throw new UsageError('--site replaces --target and --embedded');
-    profile = siteProfile(values.site);
-    target = targetOf(profile);
-  } else if (values.embedded) {
-    const seed = parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
-    target = { kind: 'embedded', faults, system: values.system, ...(seed === undefined ? {} : { seed }) };
-  } else {
-    const env = process.env;
-    const baseUrl = values.target ?? env.FIRECREST_URL;
-    const tokenUrl = values['token-url'] ?? env.AUTH_TOKEN_URL;
-    const clientId = values['client-id'] ?? env.FIRECREST_CLIENT_ID;
-    const clientSecret = values['client-secret'] ?? env.FIRECREST_CLIENT_SECRET;
-    const missing = [
-      ['--target (FIRECREST_URL)', baseUrl],
-      ['--token-url (AUTH_TOKEN_URL)', tokenUrl],
-      ['--client-id (FIRECREST_CLIENT_ID)', clientId],
-      ['--client-secret (FIRECREST_CLIENT_SECRET)', clientSecret],
-    ]
-      .filter(([, v]) => !v)
-      .map(([name]) => name);
-    if (missing.length > 0) throw new UsageError(`check needs ${missing.join(', ')} (or --embedded)`);
-    if (faults.length > 0) throw new UsageError('--inject-fault works with --embedded only');
-    const secondId = values['second-client-id'];
-    const secondSecret = values['second-client-secret'];
-    if (Boolean(secondId) !== Boolean(secondSecret))
-      throw new UsageError('--second-client-id and --second-client-secret go together');
-    const second: ClientCredentials | undefined =
-      secondId && secondSecret ? { clientId: secondId, clientSecret: secondSecret } : undefined;
-    target = {
-      kind: 'remote',
-      baseUrl: baseUrl ?? '',
-      v1BaseUrl: values['v1-target'] ?? env.FIRECREST_V1_URL,
-      tokenUrl: tokenUrl ?? '',
-      primary: { clientId: clientId ?? '', clientSecret: clientSecret ?? '' },
-      second,
-      system: values.system ?? env.FIRECREST_SYSTEM,
-      controlUrl: values['control-url'],
-      jobBudgetS: parseInteger('--job-budget', values['job-budget'], 1, 86400),
-      expiredToken: values['expired-token'],
-    };
+  const seed = parseInteger('--seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
+  return { target: { kind: 'embedded', faults, system: values.system, ...(seed === undefined ? {} : { seed }) } };
+}
+
+/** The opt-in profiles asked for with --profile, added to the target's. */
+function withOptIn(target: TargetConfig, optIn: readonly string[]): TargetConfig {
+  const notOptIn = optIn.filter((p) => !optInProfiles.includes(p));
+  if (notOptIn.length > 0)
+    throw new UsageError(
+      `--profile takes an opt-in profile (${optInProfiles.join(', ')}); not: ${notOptIn.join(', ')}`,
+    );
+  if (optIn.length === 0) return target;
+  return { ...target, run: { ...target.run, optIn: [...new Set([...(target.run?.optIn ?? []), ...optIn])] } };
+}
+
+function deviationsOf(path: string | undefined): Deviation[] {
+  if (!path) return [];
+  try {
+    return readDeviations(path);
+  } catch (error) {
+    throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
   }
-  let deviations: Deviation[] = [];
-  if (values.deviations) {
-    try {
-      deviations = readDeviations(values.deviations);
-    } catch (error) {
-      throw new UsageError(`--deviations: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  if (optIn.length > 0)
-    target = { ...target, run: { ...target.run, optIn: [...new Set([...(target.run?.optIn ?? []), ...optIn])] } };
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values } = parseCheckArgs(args);
+  const reports = await reportsOf(values.report);
+  const { target, profile } = targetOfFlags(values);
+  const deviations = deviationsOf(values.deviations);
   // Loaded on demand: `serve` (and its container image) needs neither vitest nor the S3 client.
   const { runCheck } = await import('./check.ts');
   return runCheck({
-    target,
+    target: withOptIn(target, values.profile),
     outDir: values.out,
     reports,
     certify: values.certify || (profile?.certify ?? false),
