@@ -4,9 +4,12 @@
  * is a switch the engines consult through `EngineFaults`, so they never learn about HTTP.
  */
 import {
+  MAX_FAULT_DELAY_MS,
   bodyAlterations,
   engineFaultKinds,
+  faultPresets,
   jsonTypes,
+  s3FaultCodes,
   type BodyAlteration,
   type EngineFaults,
   type Fault,
@@ -19,7 +22,38 @@ export interface ActiveFault extends Fault {
   readonly id: number;
   remaining: number;
   readonly matcher: RegExp | undefined;
+  /** The fault's own PRNG (seeded by the site's seed and its id), for `probability`. */
+  readonly random: () => number;
 }
+
+/** mulberry32: small, fast and enough to draw reproducible failures. */
+function createRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Whether a fault strikes now: it has uses left and wins its draw. A strike uses one of its
+ * `times`; a lost draw uses none, so `times: 2, probability: 0.5` fails two requests in all.
+ */
+export function strikes(fault: ActiveFault): boolean {
+  if (fault.remaining <= 0) return false;
+  if (fault.probability !== undefined && fault.random() >= fault.probability) return false;
+  fault.remaining--;
+  return true;
+}
+
+/** A fault that changes the site's answer (status, fields, bytes or headers). */
+export const rewritesAnswer = (f: Fault) => rewrites.some((k) => f[k] !== undefined);
+
+/** A fault that answers in place of the site (no rewrite of its answer). */
+export const answersInPlace = (f: Fault) => f.status !== undefined || f.s3Error !== undefined;
 
 const rewrites = [
   'replaceStatus',
@@ -33,6 +67,24 @@ const rewrites = [
   'dropHeader',
   'setHeader',
 ] as const;
+
+const known = new Set([
+  'method',
+  'path',
+  'query',
+  'user',
+  'onStatus',
+  'status',
+  'body',
+  ...rewrites,
+  's3Error',
+  'contentType',
+  'delayMs',
+  'engine',
+  'preset',
+  'times',
+  'probability',
+]);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -49,18 +101,42 @@ function checkFieldPath(name: string, value: unknown, extra: (v: Record<string, 
 function validate(fault: Fault): void {
   const raw: unknown = fault;
   if (!isObject(raw)) throw new TypeError('a fault is a JSON object');
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new TypeError(`unknown field ${unknown.join(', ')}; fields: ${[...known].join(', ')}`);
+  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0 && fault.times <= 1_000_000))
+    throw new TypeError('times: an integer from 1 to 1,000,000');
+  if (
+    fault.probability !== undefined &&
+    !(typeof fault.probability === 'number' && fault.probability > 0 && fault.probability <= 1)
+  )
+    throw new TypeError('probability: a number above 0 and at most 1');
   if (fault.engine !== undefined) {
     if (!Object.hasOwn(engineFaultKinds, fault.engine))
       throw new TypeError(`engine: one of ${Object.keys(engineFaultKinds).join(', ')}`);
-    if (fault.path !== undefined) throw new TypeError('an engine fault takes no path');
+    const extra = Object.keys(raw).filter((k) => !['engine', 'preset', 'times', 'probability'].includes(k));
+    if (extra.length > 0)
+      throw new TypeError(`an engine fault takes no ${extra.join(', ')} (only times and probability)`);
     return;
   }
-  if (typeof fault.path !== 'string' || !fault.path.startsWith('/'))
-    throw new TypeError('a fault needs a path starting with / (or an engine)');
+  if (typeof fault.path !== 'string' || !fault.path.startsWith('/') || fault.path.length > 2048)
+    throw new TypeError('a fault needs a path starting with / (at most 2048 characters), an engine or a preset');
+  if (
+    fault.delayMs !== undefined &&
+    !(Number.isInteger(fault.delayMs) && fault.delayMs >= 0 && fault.delayMs <= MAX_FAULT_DELAY_MS)
+  )
+    throw new TypeError(`delayMs: an integer from 0 to ${MAX_FAULT_DELAY_MS}`);
+  if (fault.s3Error !== undefined && !s3FaultCodes.includes(fault.s3Error))
+    throw new TypeError(`s3Error: one of ${s3FaultCodes.join(', ')}`);
+  if (fault.s3Error !== undefined && (fault.status !== undefined || fault.body !== undefined))
+    throw new TypeError('s3Error answers with its own status and body: it cannot go with status or body');
+  if (fault.contentType !== undefined && (typeof fault.contentType !== 'string' || typeof fault.body !== 'string'))
+    throw new TypeError('contentType: a string, for a string body');
   const changes = rewrites.filter((k) => fault[k] !== undefined);
-  if (fault.status === undefined && changes.length === 0)
-    throw new TypeError(`a fault needs a status, an engine or one of ${rewrites.join(', ')}`);
-  if (fault.status !== undefined && changes.length > 0)
+  if (!answersInPlace(fault) && changes.length === 0 && fault.delayMs === undefined)
+    throw new TypeError(
+      `a fault needs a status, an s3Error, a delayMs, an engine, a preset or one of ${rewrites.join(', ')}`,
+    );
+  if (answersInPlace(fault) && changes.length > 0)
     throw new TypeError(`status answers in place of the site: it cannot go with ${changes.join(', ')}`);
   if (fault.status !== undefined && !isStatus(fault.status)) throw new TypeError('status must be an HTTP status code');
   if (fault.replaceStatus !== undefined && !isStatus(fault.replaceStatus))
@@ -93,11 +169,21 @@ function validate(fault: Fault): void {
     (!isObject(header) || typeof header.name !== 'string' || typeof header.value !== 'string')
   )
     throw new TypeError('setHeader needs {name, value} strings');
-  if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0))
-    throw new TypeError('times: a positive integer');
 }
 
-export function compileFault(fault: Fault, id: number): ActiveFault {
+/** The fault a preset names, with the fault's own fields on top. */
+function expand(fault: Fault): Fault {
+  const raw: unknown = fault;
+  if (!isObject(raw) || fault.preset === undefined) return fault;
+  if (typeof fault.preset !== 'string' || !Object.hasOwn(faultPresets, fault.preset))
+    throw new TypeError(`preset: one of ${Object.keys(faultPresets).join(', ')}`);
+  const { preset, ...own } = fault;
+  return { ...faultPresets[preset], ...own };
+}
+
+/** Checks and compiles a fault; `seed` (the site's) and `id` seed its PRNG. */
+export function compileFault(input: Fault, id: number, seed = 0): ActiveFault {
+  const fault = expand(input);
   validate(fault);
   const matcher =
     fault.path === undefined
@@ -108,7 +194,13 @@ export function compileFault(fault: Fault, id: number): ActiveFault {
             .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
             .join('')}$`,
         );
-  return { ...fault, id, remaining: fault.times ?? Number.POSITIVE_INFINITY, matcher };
+  return {
+    ...fault,
+    id,
+    remaining: fault.times ?? Number.POSITIVE_INFINITY,
+    matcher,
+    random: createRandom((seed ^ Math.imul(id, 0x9e3779b1)) >>> 0),
+  };
 }
 
 /** HTTP faults that match a request before the site answers it (by method, path and query). */
@@ -133,7 +225,10 @@ export function appliesTo(fault: Fault, user: string | undefined, status: number
 
 /** The engine switches, read live from the active faults. */
 export function engineFaultsOf(faults: readonly ActiveFault[]): EngineFaults {
-  return { has: (kind) => faults.some((f) => f.engine === kind) };
+  return {
+    has: (kind) => faults.some((f) => f.engine === kind),
+    strikes: (kind) => faults.some((f) => f.engine === kind && strikes(f)),
+  };
 }
 
 /** Removes a dotted field path from a JSON value, crossing arrays. */

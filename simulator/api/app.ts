@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { OAuthError } from '../engines/oidc/index.ts';
-import { alterBytes, appliesTo, engineFaultsOf, matchFaults, rewriteJson, type ActiveFault } from '../faults.ts';
+import {
+  alterBytes,
+  answersInPlace,
+  rewritesAnswer,
+  appliesTo,
+  engineFaultsOf,
+  matchFaults,
+  rewriteJson,
+  strikes,
+  type ActiveFault,
+} from '../faults.ts';
 import type { SimulatorContext } from '../context.ts';
 import { answerError, errorBody } from './shared/answer.ts';
 import type { AppEnv } from './shared/env.ts';
@@ -9,6 +19,7 @@ import { createControlRoutes } from './control/routes.ts';
 import { limits } from './limits.ts';
 import { answerOAuthError } from './oidc/errors.ts';
 import { createOidcRoutes } from './oidc/routes.ts';
+import { s3FaultAnswer } from './s3/fault.ts';
 import { createS3Routes } from './s3/routes.ts';
 import { answerV1Error } from './v1/errors.ts';
 import { createV1Routes } from './v1/index.ts';
@@ -17,8 +28,10 @@ import { createV2Routes } from './v2/index.ts';
 
 /** The answer a fault gives in place of the site's: its body, or an error envelope naming it. */
 function answerOf(c: Context<AppEnv>, fault: ActiveFault): Response {
+  if (fault.s3Error) return s3FaultAnswer(fault.s3Error, c.req.path, c.get('requestId'));
   const status = fault.status ?? 500;
-  if (typeof fault.body === 'string') return c.body(fault.body, status as 500, { 'content-type': 'text/html' });
+  if (typeof fault.body === 'string')
+    return c.body(fault.body, status as 500, { 'content-type': fault.contentType ?? 'text/html' });
   return c.json(fault.body ?? errorBody(c, `Injected fault ${fault.id}`), status as 500);
 }
 
@@ -43,6 +56,12 @@ async function rewrite(res: Response, fault: ActiveFault): Promise<Response> {
 
 const rewritesJson = (f: ActiveFault) =>
   Boolean(f.dropField ?? f.renameField ?? f.setField ?? f.retypeField ?? f.dropItem ?? f.duplicateItem);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A fault that only delays the site's answer. */
+const delaysOnly = (f: ActiveFault) => !answersInPlace(f) && !rewritesAnswer(f);
+/** Judged before the site answers: it names no user and no status of the answer. */
+const judgedFirst = (f: ActiveFault) => f.user === undefined && f.onStatus === undefined;
 
 const ID = /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/i;
 
@@ -83,17 +102,22 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
     if (c.req.path.startsWith('/_sim')) return next();
     const matched = matchFaults(sim.faults, c.req.method, new URL(c.req.url));
     if (matched.length === 0) return next();
-    const inPlace = matched.find((f) => f.status !== undefined && f.user === undefined && f.onStatus === undefined);
+    // Each fault draws (and uses a time) once per request, when it is judged.
+    for (const fault of matched.filter((f) => delaysOnly(f) && judgedFirst(f)))
+      if (strikes(fault)) await sleep(fault.delayMs ?? 0);
+    const inPlace = matched.find((f) => answersInPlace(f) && judgedFirst(f) && strikes(f));
     if (inPlace) {
-      inPlace.remaining--;
+      if (inPlace.delayMs) await sleep(inPlace.delayMs);
       c.res = answerOf(c, inPlace);
       return;
     }
     await next();
     for (const fault of matched) {
-      if (fault.remaining <= 0 || !appliesTo(fault, c.get('user')?.name, c.res.status)) continue;
-      fault.remaining--;
-      const changed = fault.status === undefined ? await rewrite(c.res, fault) : answerOf(c, fault);
+      if (judgedFirst(fault) && (answersInPlace(fault) || delaysOnly(fault))) continue;
+      if (!appliesTo(fault, c.get('user')?.name, c.res.status) || !strikes(fault)) continue;
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (delaysOnly(fault)) continue;
+      const changed = answersInPlace(fault) ? answerOf(c, fault) : await rewrite(c.res, fault);
       // Hono copies the old answer's headers onto a new one; a rewrite decides them itself.
       c.res = undefined;
       c.res = changed;
