@@ -8,6 +8,7 @@ import type { createValidator } from '../spec/validate.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
 import type { S3Credentials } from './engines/objectstore/index.ts';
 import type { IdentityProvider } from './engines/oidc/index.ts';
+import type { NodeAction, NodeState, PartitionState } from './engines/slurm/index.ts';
 import type { ActiveFault, Fault } from './faults.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import type { SiteState } from './site-state.ts';
@@ -60,6 +61,12 @@ export interface Control {
   /** Seeds a tree of files owned by a user: `files` files in directories of `perDirectory` entries. */
   populate(options: PopulateOptions): { directories: number; files: number };
   clearFaults(): void;
+  /** `scontrol update NodeName=<node> State=DOWN|DRAIN|RESUME`: down fails the node's running jobs. */
+  setNodeState(system: string, node: string, action: NodeAction): NodeState;
+  /** `scontrol update PartitionName=<partition> State=...`. */
+  setPartitionState(system: string, partition: string, state: PartitionState): void;
+  /** The issuer signs with a new key; the old one verifies for `graceS` more seconds (wall time). */
+  rotateSigningKey(graceS: number): Promise<{ kid: string; retired: string; retiredAt: number }>;
   info(): { seed: number; site: string; systems: string[]; users: string[]; clients: string[] };
 }
 

@@ -103,10 +103,19 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const engineFaults = engineFaultsOf(faults);
   let nextFault = 1;
 
+  const knownSystem = (name: string) => {
+    const spec = context.state.site.systems.find((s) => s.name === name);
+    if (!spec)
+      throw new TypeError(`no system ${name}; systems: ${context.state.site.systems.map((s) => s.name).join(', ')}`);
+    return spec;
+  };
+
   const control: Control = {
     reset() {
       context.state = build();
       faults.length = 0;
+      // Ids seed the faults' draws: a reset site replays the same failures.
+      nextFault = 1;
       journal.clear();
     },
     seed(next) {
@@ -130,12 +139,29 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     clearJournal: () => journal.clear(),
     mintToken: (m) => idp.mint(m),
     injectFault(fault) {
-      const active = compileFault(fault, nextFault++);
+      const active = compileFault(fault, nextFault, seed);
+      nextFault++;
       faults.push(active);
       return active.id;
     },
     clearFaults() {
       faults.length = 0;
+      nextFault = 1;
+    },
+    setNodeState(system, node, action) {
+      const spec = knownSystem(system);
+      if (!spec.nodes.some((n) => n.name === node)) throw new TypeError(`no node ${node} on ${spec.name}`);
+      return context.state.scheduler.setNodeState(spec.name, node, action);
+    },
+    setPartitionState(system, partition, state) {
+      const spec = knownSystem(system);
+      if (!spec.partitions.some((p) => p.name === partition))
+        throw new TypeError(`no partition ${partition} on ${spec.name}`);
+      context.state.scheduler.setPartitionState(spec.name, partition, state);
+    },
+    rotateSigningKey(graceS) {
+      if (!Number.isFinite(graceS) || graceS < 0) throw new RangeError('graceS must be a non-negative number');
+      return idp.rotateKey(graceS);
     },
     populate(o) {
       const { state } = context;

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { SimError } from '../../errors.ts';
 import type { Fault } from '../../faults.ts';
 import type { SimulatorContext } from '../../context.ts';
+import { createFailureRoutes } from './failures.ts';
 import { advanceOf, clockOf, populateOf, seedOf, tokenOf } from './inputs.ts';
 import type { AppEnv } from '../shared/env.ts';
 
@@ -76,5 +77,6 @@ export function createControlRoutes(sim: SimulatorContext) {
     control.clearFaults();
     return c.body(null, 204);
   });
+  app.route('/', createFailureRoutes(sim));
   return app;
 }

@@ -41,7 +41,12 @@ export function stderrOf(command: Command, e: FsError, other?: string): { exit: 
     case 'dd':
       return {
         exit: 1,
-        stderr: e.op === 'read' ? `dd: error reading '${p}': ${t}` : `dd: failed to open '${p}': ${t}`,
+        stderr:
+          e.op === 'read'
+            ? `dd: error reading '${p}': ${t}`
+            : e.op === 'write'
+              ? `dd: error writing '${p}': ${t}`
+              : `dd: failed to open '${p}': ${t}`,
       };
     case 'sha256sum':
       return { exit: 1, stderr: `sha256sum: ${p}: ${t}` };
@@ -78,11 +83,13 @@ export function stderrOf(command: Command, e: FsError, other?: string): { exit: 
       return {
         exit: 1,
         stderr:
-          e.op === 'create'
-            ? `cp: cannot create regular file '${p}': ${t}`
-            : e.op === 'open'
-              ? `cp: cannot open '${p}' for reading: ${t}`
-              : `cp: cannot stat '${p}': ${t}`,
+          e.op === 'write'
+            ? `cp: error writing '${p}': ${t}`
+            : e.op === 'create'
+              ? `cp: cannot create regular file '${p}': ${t}`
+              : e.op === 'open'
+                ? `cp: cannot open '${p}' for reading: ${t}`
+                : `cp: cannot stat '${p}': ${t}`,
       };
     case 'tar':
       return {

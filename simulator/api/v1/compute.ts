@@ -181,6 +181,14 @@ export function createComputeRoutes(sim: SimulatorContext) {
     if (!(error instanceof SlurmError || error instanceof FsError)) throw error;
     return { status: '400', data: slurmText(error) };
   };
+  /** A task whose command failed (slurmctld down) ends "400" with what the command printed. */
+  const attempt = (outcome: () => TaskOutcome): TaskOutcome => {
+    try {
+      return outcome();
+    } catch (error) {
+      return failure(error);
+    }
+  };
 
   const submit = (user: User, system: SystemSpec, script: string, scriptFile: string, account: string | undefined) =>
     submitScript(sim, user, system, { script, scriptFile, account });
@@ -223,11 +231,14 @@ export function createComputeRoutes(sim: SimulatorContext) {
     const system = machine(sim, c, 'Failed to retrieve jobs information', 'compute');
     const { user } = caller(c);
     const ids = jobIdList(c.req.query('jobs'));
-    const active = scheduler()
-      .list(system.name, user)
-      .filter((j) => !isFinished(j) && (!ids || ids.includes(String(j.id))));
-    const records = page(active, c).map((j) => squeueRecord(j, now()));
-    return task(c, user, system, { status: '200', data: Object.fromEntries(records.map((r, i) => [String(i), r])) });
+    const outcome = attempt(() => {
+      const active = scheduler()
+        .list(system.name, user)
+        .filter((j) => !isFinished(j) && (!ids || ids.includes(String(j.id))));
+      const records = page(active, c).map((j) => squeueRecord(j, now()));
+      return { status: '200', data: Object.fromEntries(records.map((r, i) => [String(i), r])) };
+    });
+    return task(c, user, system, outcome);
   });
 
   const jobId = (c: Context<AppEnv>, description: string) => {
@@ -282,10 +293,13 @@ export function createComputeRoutes(sim: SimulatorContext) {
     const system = machine(sim, c, 'Failed to retrieve account information', 'compute');
     const { user } = caller(c);
     const ids = jobIdList(c.req.query('jobs'));
-    const jobs = scheduler()
-      .list(system.name, user)
-      .filter((j) => !ids || ids.includes(String(j.id)));
-    return task(c, user, system, { status: '200', data: page(jobs, c).map((j) => sacctRecord(j, now())) });
+    const outcome = attempt(() => {
+      const jobs = scheduler()
+        .list(system.name, user)
+        .filter((j) => !ids || ids.includes(String(j.id)));
+      return { status: '200', data: page(jobs, c).map((j) => sacctRecord(j, now())) };
+    });
+    return task(c, user, system, outcome);
   });
 
   const nodeRecords = (system: SystemSpec, names?: string[]) => {
@@ -296,51 +310,52 @@ export function createComputeRoutes(sim: SimulatorContext) {
         ActiveFeatures: [...n.features],
         NodeName: n.name,
         Partitions: [...n.partitions],
-        State: [states.get(n.name) ?? 'IDLE'],
+        State: [...(states.get(n.name) ?? ['IDLE'])],
       }));
   };
   app.get('/nodes', (c) => {
     const system = machine(sim, c, 'Failed to retrieve nodes information', 'compute');
     const { user } = caller(c);
     const names = jobIdList(c.req.query('nodes'));
-    const records = nodeRecords(system, names);
     const unknown = names?.filter((n) => !system.nodes.some((node) => node.name === n)) ?? [];
-    return task(
-      c,
-      user,
-      system,
+    const outcome = attempt(() =>
       unknown.length > 0
         ? { status: '400', data: `Node ${unknown.join(',')} not found` }
-        : { status: '200', data: records },
+        : { status: '200', data: nodeRecords(system, names) },
     );
+    return task(c, user, system, outcome);
   });
   app.get('/nodes/:name', (c) => {
     const system = machine(sim, c, 'Failed to retrieve nodes information', 'compute');
     const { user } = caller(c);
     const name = c.req.param('name');
-    const records = nodeRecords(system, [name]);
-    return task(
-      c,
-      user,
-      system,
-      records.length === 0 ? { status: '400', data: `Node ${name} not found` } : { status: '200', data: records },
-    );
+    const outcome = attempt(() => {
+      const records = nodeRecords(system, [name]);
+      return records.length === 0
+        ? { status: '400', data: `Node ${name} not found` }
+        : { status: '200', data: records };
+    });
+    return task(c, user, system, outcome);
   });
 
   app.get('/partitions', (c) => {
     const system = machine(sim, c, 'Failed to retrieve partitions information', 'compute');
     const { user } = caller(c);
     const names = jobIdList(c.req.query('partitions'));
-    const data = system.partitions
-      .filter((p) => !names || names.includes(p.name))
-      .map((p) => ({
-        Default: p.default ? 'YES' : 'NO',
-        PartitionName: p.name,
-        State: 'UP',
-        TotalCPUs: String(system.nodes.filter((n) => p.nodes.includes(n.name)).reduce((sum, n) => sum + n.cpus, 0)),
-        TotalNodes: String(p.nodes.length),
-      }));
-    return task(c, user, system, { status: '200', data });
+    const outcome = attempt(() => {
+      const states = scheduler().partitionStates(system.name);
+      const data = system.partitions
+        .filter((p) => !names || names.includes(p.name))
+        .map((p) => ({
+          Default: p.default ? 'YES' : 'NO',
+          PartitionName: p.name,
+          State: states.get(p.name) ?? 'UP',
+          TotalCPUs: String(system.nodes.filter((n) => p.nodes.includes(n.name)).reduce((sum, n) => sum + n.cpus, 0)),
+          TotalNodes: String(p.nodes.length),
+        }));
+      return { status: '200', data };
+    });
+    return task(c, user, system, outcome);
   });
 
   app.get('/reservations', (c) => {

@@ -70,6 +70,7 @@ export function slurmText(error: SlurmError | FsError): string {
     case 'job-not-running':
     case 'shell-failed':
     case 'reservation-refused':
+    case 'controller-unreachable':
       return error.stderr.replaceAll('\n', '');
   }
 }

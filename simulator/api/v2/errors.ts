@@ -28,6 +28,7 @@ function slurmAnswer(error: SlurmError): SimError {
     case 'job-finished':
     case 'job-not-running':
     case 'shell-failed':
+    case 'controller-unreachable':
       return new SimError(500, commandFailed(error));
   }
 }

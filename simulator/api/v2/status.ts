@@ -111,8 +111,8 @@ export function createStatusRoutes(sim: SimulatorContext) {
     const states = sim.state.scheduler.nodeStates(system.name);
     return c.json({
       nodes: system.nodes.map((n) => {
-        const state = states.get(n.name) ?? 'IDLE';
-        const allocated = state === 'ALLOCATED';
+        const state = states.get(n.name) ?? ['IDLE'];
+        const allocated = state.includes('ALLOCATED');
         return {
           sockets: n.sockets,
           cores: n.cores,
@@ -124,7 +124,7 @@ export function createStatusRoutes(sim: SimulatorContext) {
           name: n.name,
           address: n.address,
           hostname: n.name,
-          state: [state],
+          state: [...state],
           partitions: [...n.partitions],
           weight: 1,
           allocMemory: allocated ? n.memoryMiB : 0,
@@ -138,6 +138,7 @@ export function createStatusRoutes(sim: SimulatorContext) {
   app.get('/:system/partitions', (c) => {
     const system = spec(c.req.param('system'));
     const showHidden = queryBool(c, 'show_hidden');
+    const states = sim.state.scheduler.partitionStates(system.name);
     return c.json({
       partitions: system.partitions
         .filter((p) => showHidden || !p.hidden)
@@ -145,7 +146,7 @@ export function createStatusRoutes(sim: SimulatorContext) {
           name: p.name,
           cpus: system.nodes.filter((n) => p.nodes.includes(n.name)).reduce((sum, n) => sum + n.cpus, 0),
           totalNodes: p.nodes.length,
-          partition: 'UP',
+          partition: states.get(p.name) ?? 'UP',
         })),
     });
   });

@@ -10,6 +10,8 @@ export const errnos = {
   ENOTEMPTY: 'Directory not empty',
   ENAMETOOLONG: 'File name too long',
   EINVAL: 'Invalid argument',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
 } as const;
 export type Errno = keyof typeof errnos;
 
@@ -17,7 +19,7 @@ export type Errno = keyof typeof errnos;
  * What the failing step was: reaching the path, opening it, reading it, or changing it. Commands
  * word their errors by it (`ls: cannot access ...` against `ls: cannot open directory ...`).
  */
-export type FsOp = 'access' | 'open' | 'read' | 'create' | 'remove' | 'chmod' | 'chown' | 'link';
+export type FsOp = 'access' | 'open' | 'read' | 'create' | 'write' | 'remove' | 'chmod' | 'chown' | 'link';
 
 /**
  * A file-system error as the kernel reports it: the errno, the path and the step that failed. The

@@ -131,6 +131,15 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   const root = make('directory', 0o755, 0, 0);
 
   const faults = options.faults ?? noEngineFaults;
+  /**
+   * An injected full disk or spent quota refuses what takes space; root keeps writing (the blocks
+   * ext4 and Lustre reserve for it), so the site's own bookkeeping goes on.
+   */
+  const takeSpace = (cred: Credentials, path: string, op: FsOp) => {
+    if (cred.uid === 0) return;
+    if (faults.strikes('fs.storage-full')) throw new FsError('ENOSPC', path, op);
+    if (faults.strikes('fs.quota-exceeded')) throw new FsError('EDQUOT', path, op);
+  };
   const allows = (cred: Credentials, node: Inode, want: number): boolean => {
     if (cred.uid === 0 || faults.has('fs.permissions-ignored'))
       return (want & X) === 0 || node.type === 'directory' || (node.mode & 0o111) !== 0;
@@ -274,6 +283,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       const { node, parent, name } = resolve(cred, path, false);
       if (node) throw new FsError('EEXIST', path, 'create');
       creatable(cred, parent, path, 'create');
+      takeSpace(cred, path, 'create');
       const dir = make('directory', mode, cred.uid, cred.gids[0] ?? cred.uid);
       addChild(parent, name, dir);
       return toStat(dir);
@@ -293,6 +303,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
         if (file.type === 'directory') throw new FsError('EISDIR', path, 'create');
         if (!allows(cred, file, W)) throw new FsError('EACCES', path, 'create');
       }
+      if (pieces.some((piece) => piece.length > 0)) takeSpace(cred, path, 'write');
       if (!opts.append) {
         file.chunks = undefined;
         file.size = 0;

@@ -104,6 +104,11 @@ export interface IdentityProvider {
   readonly issuer: string;
   discovery(): Record<string, unknown>;
   jwks(): { keys: JWK[] };
+  /**
+   * Signs with a new key from now on. Tokens of the old key are accepted for `graceS` seconds
+   * (wall time), while /certs lists both keys; then the old key is dropped and its tokens refused.
+   */
+  rotateKey(graceS: number): Promise<{ kid: string; retired: string; retiredAt: number }>;
   issueToken(request: TokenRequest): Promise<TokenResponse>;
   mint(options: MintOptions): Promise<string>;
   /**
@@ -134,14 +139,29 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
   const minTtl = options.minTokenTtlS ?? 30;
   const audience = options.audience ?? 'firecrest';
   const usernameClaim = options.usernameClaim ?? 'preferred_username';
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  const jwk: JWK = { ...publicJwk, kid, alg: 'RS256', use: 'sig' };
-  const keySet = createLocalJWKSet({ keys: [jwk] });
+  const newKey = async () => {
+    const pair = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const publicJwk = await exportJWK(pair.publicKey);
+    const id = await calculateJwkThumbprint(publicJwk);
+    return { kid: id, privateKey: pair.privateKey, jwk: { ...publicJwk, kid: id, alg: 'RS256', use: 'sig' } as JWK };
+  };
+  // The signing key, and keys rotated out that still verify until their wall time `until`.
+  let signing = await newKey();
+  let retired: { kid: string; jwk: JWK; until: number }[] = [];
+  let keySet = createLocalJWKSet({ keys: [signing.jwk] });
+  const liveKeys = () => {
+    const live = retired.filter((k) => k.until > wall());
+    if (live.length !== retired.length) {
+      // A key past its grace leaves the set: its tokens no longer verify.
+      retired = live;
+      keySet = createLocalJWKSet({ keys: [signing.jwk, ...live.map((k) => k.jwk)] });
+    }
+    return [signing.jwk, ...live.map((k) => k.jwk)];
+  };
+  const knownKid = (id: string | undefined) => id === signing.kid || liveKeys().some((k) => k.kid === id);
   const clients = new Map(options.clients.map((c) => [c.id, c]));
   // Verified tokens by their text: signature checks are the cost of every request.
-  const verified = new Map<string, VerifiedToken & { exp: number }>();
+  const verified = new Map<string, VerifiedToken & { exp: number; kid: string | undefined }>();
 
   const mint = async (m: MintOptions) => {
     const now = Math.floor(wall() / 1000);
@@ -153,14 +173,14 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       client_id: m.clientId ?? `${m.username}-client`,
       azp: m.clientId ?? `${m.username}-client`,
     })
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: signing.kid, typ: 'JWT' })
       .setIssuer(m.issuer ?? options.issuer)
       .setSubject(m.username)
       .setAudience(audience)
       .setIssuedAt(now)
       .setExpirationTime(now + lifetime)
       .setJti(randomUUID())
-      .sign(privateKey);
+      .sign(signing.privateKey);
   };
 
   const checkLifetime = (exp: number, token: string, least: number) => {
@@ -203,13 +223,13 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
         preferred_username: grant.username,
         ...personClaims(grant.person),
       })
-        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: 'RS256', kid: signing.kid, typ: 'JWT' })
         .setIssuer(options.issuer)
         .setSubject(grant.username)
         .setAudience(grant.clientId)
         .setIssuedAt(now)
         .setExpirationTime(now + ttl)
-        .sign(privateKey);
+        .sign(signing.privateKey);
       return { accessToken, idToken };
     },
   });
@@ -241,7 +261,16 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
   const provider: IdentityProvider = {
     issuer: options.issuer,
     discovery: () => discoveryDocument(options.issuer, browserScopes),
-    jwks: () => ({ keys: [jwk] }),
+    jwks: () => ({ keys: liveKeys() }),
+    async rotateKey(graceS) {
+      const next = await newKey();
+      const old = signing;
+      const until = wall() + graceS * 1000;
+      signing = next;
+      retired.push({ kid: old.kid, jwk: old.jwk, until });
+      keySet = createLocalJWKSet({ keys: [next.jwk, ...retired.map((k) => k.jwk)] });
+      return { kid: next.kid, retired: old.kid, retiredAt: until };
+    },
     async issueToken(request) {
       const { confidential, browser } = authenticate(request);
       if (!request.grantType) throw new OAuthError('invalid_request', 'Missing form parameter: grant_type.');
@@ -295,6 +324,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
     async verify(token, verifyOptions = {}) {
       const least = verifyOptions.minTtlS ?? minTtl;
       const cached = verified.get(token);
+      if (cached?.kid !== undefined && !knownKid(cached.kid)) throw new AuthError('unknown-key', { token });
       if (cached) {
         checkLifetime(cached.exp, token, least);
         return cached;
@@ -305,7 +335,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
       } catch {
         throw new AuthError('malformed', { token });
       }
-      if (header.kid !== undefined && header.kid !== kid && header.alg === 'RS256') {
+      if (header.kid !== undefined && !knownKid(header.kid) && header.alg === 'RS256') {
         throw new AuthError('unknown-key', { token });
       }
       let payload: JWTPayload;
@@ -337,6 +367,7 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
         claims: payload,
         exp,
+        kid: header.kid,
       };
       if (verified.size >= CACHE_LIMIT) verified.clear();
       verified.set(token, result);

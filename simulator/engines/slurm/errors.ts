@@ -17,6 +17,7 @@ export const slurmErrorCodes = [
   'job-not-running',
   'shell-failed',
   'reservation-refused',
+  'controller-unreachable',
 ] as const;
 export type SlurmErrorCode = (typeof slurmErrorCodes)[number];
 
@@ -62,7 +63,15 @@ const rejected = (reason: string) => `sbatch: error: Batch job submission failed
 const rsvmgmt = (stderr: string, reservation: string) =>
   new SlurmError('reservation-refused', { command: 'rsvmgmt', exitStatus: 1, stderr }, { reservation });
 
+const UNREACHABLE = 'Unable to contact slurm controller (connect failure)';
+
 export const slurmErrors = {
+  /**
+   * slurmctld does not answer: the command prints `<what>: Unable to contact slurm controller`
+   * (`what` is its own prefix: `slurm_load_jobs error`, `sbatch: error: Batch job submission failed`).
+   */
+  controllerUnreachable: (command: SlurmCommand, what: string, facts: SlurmErrorFacts = {}) =>
+    new SlurmError('controller-unreachable', { command, exitStatus: 1, stderr: `${what}: ${UNREACHABLE}\n` }, facts),
   systemNotFound: (system: string) =>
     new SlurmError(
       'system-not-found',

@@ -2,14 +2,24 @@ import type { Clock } from '../clock/index.ts';
 import type { Credentials, FileSystem } from '../fs/index.ts';
 import { compressHostlist } from '../site/hostlist.ts';
 import type { NodeSpec, ReservationSpec, Site, SystemSpec, User } from '../site/types.ts';
-import { slurmErrors } from './errors.ts';
+import { SlurmError, slurmErrors } from './errors.ts';
 import { createHash } from 'node:crypto';
 import { FsError } from '../fs/index.ts';
 import { MAX_SCRIPT_BYTES, expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
-import type { Job, JobRequest, NodeState } from './types.ts';
+import type { Job, JobRequest, NodeAction, NodeState, PartitionState } from './types.ts';
 import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
 
-export type { ActionResult, BaseState, Job, JobAction, JobRequest, NodeState } from './types.ts';
+export type {
+  ActionResult,
+  BaseState,
+  Job,
+  JobAction,
+  JobRequest,
+  NodeAction,
+  NodeState,
+  PartitionState,
+} from './types.ts';
+export { nodeActions, partitionStates } from './types.ts';
 export { SlurmError, slurmErrors, type SlurmErrorCode } from './errors.ts';
 
 export interface SchedulerOptions {
@@ -35,6 +45,15 @@ export interface Scheduler {
   cancel(system: string, user: User, id: number): void;
   attach(system: string, user: User, id: number, command: string): void;
   nodeStates(system: string): Map<string, NodeState>;
+  /** Partitions' states (UP unless an administrator changed one). */
+  partitionStates(system: string): Map<string, PartitionState>;
+  /**
+   * An administrator's `scontrol update` of a node: down ends its running jobs in NODE_FAIL,
+   * drain lets them finish and starts nothing new there, resume returns it to service.
+   */
+  setNodeState(system: string, node: string, action: NodeAction): NodeState;
+  /** `scontrol update PartitionName=... State=...`: DOWN and INACTIVE start nothing, DRAIN and INACTIVE take no new job. */
+  setPartitionState(system: string, partition: string, state: PartitionState): void;
   /** Reservations of a system: the site's and those users made (v1's reservation service). */
   reservations(system: string): ReservationSpec[];
   /** Makes, changes or removes a user's reservation of `nodeCount` nodes with a feature. */
@@ -96,6 +115,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const made = new Map<string, Map<string, ReservationSpec & { owner: string }>>(
     site.systems.map((s) => [s.name, new Map()]),
   );
+  /** Nodes an administrator took out of service, by system: down or drained. */
+  const outOfService = new Map<string, Map<string, 'down' | 'drain'>>(site.systems.map((s) => [s.name, new Map()]));
+  const partitionState = new Map<string, Map<string, PartitionState>>(site.systems.map((s) => [s.name, new Map()]));
+  const partitionStateOf = (system: string, partition: string) => partitionState.get(system)?.get(partition) ?? 'UP';
   const reservationsOf = (spec: SystemSpec): ReservationSpec[] => [
     ...spec.reservations,
     ...(made.get(spec.name)?.values() ?? []),
@@ -110,6 +133,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const jobsOf = (name: string) => jobs.get(systemSpec(name).name) ?? new Map<number, Job>();
 
   const faults = options.faults ?? noEngineFaults;
+  /** An injected outage of slurmctld: the command fails as it does when it cannot reach it. */
+  const reach = (command: Parameters<typeof slurmErrors.controllerUnreachable>[0], what: string) => {
+    if (faults.strikes('slurm.controller-down')) throw slurmErrors.controllerUnreachable(command, what);
+  };
   const limitOf = (job: Job) => (faults.has('slurm.time-limit-ignored') ? Number.POSITIVE_INFINITY : job.timeLimitS);
   const endOf = (job: Job) => {
     const planned = (job.startTime ?? 0) + Math.min(job.runtimeS, limitOf(job)) * 1000;
@@ -290,8 +317,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const pending = [...(jobs.get(spec.name)?.values() ?? [])].filter((j) => j.state === 'PENDING');
     const busy = busyNodes(spec.name);
     let blocked = false;
+    const away = outOfService.get(spec.name) ?? new Map<string, 'down' | 'drain'>();
     for (const job of pending) {
-      const free = candidates(spec, job, at).filter((n) => !busy.has(n.name));
+      const stopped = ['DOWN', 'INACTIVE'].includes(partitionStateOf(spec.name, job.partition));
+      const free = stopped ? [] : candidates(spec, job, at).filter((n) => !busy.has(n.name) && !away.has(n.name));
       if (free.length >= job.nodeCount) {
         const nodes = free.slice(0, job.nodeCount).map((n) => n.name);
         start(job, nodes, at);
@@ -323,6 +352,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const visible = (job: Job, user: User) => !options.privateJobs || job.user.name === user.name;
 
   const find = (system: string, user: User, id: number) => {
+    reach('squeue', 'slurm_load_jobs error');
     sync();
     const job = jobsOf(system).get(id);
     if (!job || !visible(job, user)) throw slurmErrors.jobNotFound(id);
@@ -339,11 +369,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  const nodeStatesOf = (system: string) => {
+    sync();
+    const spec = systemSpec(system);
+    const now = clock.now();
+    const busy = busyNodes(spec.name);
+    const away = outOfService.get(spec.name);
+    const reserved = new Set(activeReservations(spec, now).flatMap((r) => r.nodes));
+    const stateOf = (name: string): NodeState => {
+      if (away?.get(name) === 'down') return ['DOWN'];
+      const base = busy.has(name) ? 'ALLOCATED' : reserved.has(name) ? 'RESERVED' : 'IDLE';
+      return away?.get(name) === 'drain' ? [base, 'DRAIN'] : [base];
+    };
+    return new Map(spec.nodes.map((n) => [n.name, stateOf(n.name)] as const));
+  };
+
   return {
     system: systemSpec,
     sync,
     submit(system, user, request) {
       const spec = systemSpec(system);
+      reach('sbatch', 'sbatch: error: Batch job submission failed');
       sync();
       const now = clock.now();
       const script = readScript(spec, user, request);
@@ -363,6 +409,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const partitionName = request.partition ?? d.partition ?? spec.partitions.find((p) => p.default)?.name ?? '';
       const partition = spec.partitions.find((p) => p.name === partitionName);
       if (!partition) throw slurmErrors.invalidPartition(partitionName);
+      if (['DRAIN', 'INACTIVE'].includes(partitionStateOf(spec.name, partition.name)))
+        throw slurmErrors.submitRejected('Required partition not available (inactive or drain)');
       const account = request.account ?? d.account ?? user.accounts[0] ?? '';
       if (!user.accounts.includes(account)) throw slurmErrors.invalidAccount(account);
       const timeLimitS = d.timeS ?? partition.defaultTimeS;
@@ -388,6 +436,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (candidates(spec, shape, atReservationTime).length < nodeCount) {
         throw slurmErrors.submitRejected('Requested node configuration is not available');
       }
+      if (faults.strikes('slurm.submit-limit'))
+        throw new SlurmError(
+          'submit-rejected',
+          {
+            command: 'sbatch',
+            exitStatus: 1,
+            stderr:
+              "sbatch: error: AssocMaxSubmitJobLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)\n",
+          },
+          { account },
+        );
       const id = nextId.get(spec.name) ?? site.firstJobId;
       nextId.set(spec.name, id + 1);
       const name = request.name ?? d.jobName ?? (request.scriptPath?.split('/').pop() || 'sbatch');
@@ -439,6 +498,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return job;
     },
     list(system, user, opts = {}) {
+      reach('squeue', 'slurm_load_jobs error');
       sync();
       return [...jobsOf(system).values()].filter(
         (j) =>
@@ -448,6 +508,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     get: find,
     cancel(system, user, id) {
+      reach('scancel', `scancel: error: Kill job error on job id ${id}`);
       const job = jobsOf(system).get(id);
       if (!job) throw slurmErrors.jobNotFound(id);
       sync();
@@ -468,6 +529,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (wasRunning) schedule(job.system, now);
     },
     attach(system, user, id, command) {
+      reach('srun', `srun: error: Unable to confirm allocation for job ${id}`);
       const job = find(system, user, id);
       if (job.user.name !== user.name) throw slurmErrors.attachDenied(id);
       if (job.state !== 'RUNNING') throw slurmErrors.attachNotRunning(id);
@@ -509,16 +571,48 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       mine?.delete(name);
     },
     nodeStates(system) {
-      sync();
+      reach('scontrol', 'slurm_load_node error');
+      return nodeStatesOf(system);
+    },
+    partitionStates(system) {
+      reach('scontrol', 'slurm_load_partitions error');
       const spec = systemSpec(system);
+      return new Map(spec.partitions.map((p) => [p.name, partitionStateOf(spec.name, p.name)] as const));
+    },
+    setNodeState(system, node, action) {
+      const spec = systemSpec(system);
+      if (!spec.nodes.some((n) => n.name === node)) throw new RangeError(`no node ${node} on ${spec.name}`);
+      sync();
       const now = clock.now();
-      const busy = busyNodes(spec.name);
-      const reserved = new Set(activeReservations(spec, now).flatMap((r) => r.nodes));
-      return new Map(
-        spec.nodes.map(
-          (n) => [n.name, busy.has(n.name) ? 'ALLOCATED' : reserved.has(n.name) ? 'RESERVED' : 'IDLE'] as const,
-        ),
-      );
+      const away = outOfService.get(spec.name) ?? new Map<string, 'down' | 'drain'>();
+      outOfService.set(spec.name, away);
+      if (action === 'resume') away.delete(node);
+      else away.set(node, action);
+      if (action === 'down') {
+        for (const job of [...running].filter((j) => j.system === spec.name && j.nodes.includes(node))) {
+          flush(job, now);
+          running.delete(job);
+          job.state = 'NODE_FAIL';
+          job.reason = 'NodeDown';
+          job.endTime = now;
+          job.exitCode = 0;
+          job.signal = 0;
+          job.written = job.output.length;
+        }
+      }
+      schedule(spec.name, now);
+      return nodeStatesOf(spec.name).get(node) ?? ['IDLE'];
+    },
+    setPartitionState(system, partition, state) {
+      const spec = systemSpec(system);
+      if (!spec.partitions.some((p) => p.name === partition))
+        throw new RangeError(`no partition ${partition} on ${spec.name}`);
+      sync();
+      const states = partitionState.get(spec.name) ?? new Map<string, PartitionState>();
+      partitionState.set(spec.name, states);
+      if (state === 'UP') states.delete(partition);
+      else states.set(partition, state);
+      schedule(spec.name, clock.now());
     },
   };
 }

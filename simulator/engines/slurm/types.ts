@@ -87,4 +87,13 @@ export interface Job {
   written: number;
 }
 
-export type NodeState = 'IDLE' | 'ALLOCATED' | 'RESERVED' | 'DOWN';
+/** A node's state as Slurm lists it: a base state and flags, e.g. `['IDLE', 'DRAIN']`. */
+export type NodeState = readonly ('IDLE' | 'ALLOCATED' | 'RESERVED' | 'DOWN' | 'DRAIN')[];
+
+/** What an administrator does to a node (`scontrol update NodeName=... State=...`). */
+export const nodeActions = ['down', 'drain', 'resume'] as const;
+export type NodeAction = (typeof nodeActions)[number];
+
+/** A partition's state (`scontrol update PartitionName=... State=...`). */
+export const partitionStates = ['UP', 'DOWN', 'DRAIN', 'INACTIVE'] as const;
+export type PartitionState = (typeof partitionStates)[number];
