@@ -23,6 +23,7 @@ Usage:
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--read-only] ...
   f7t-conformance check --embedded [--seed N] [--system NAME] [--out DIR] [--report ...]
   f7t-conformance plan --site site.yaml [--read-only]
+  f7t-conformance fuzz [--fuzz-seed N] [--count N]
   f7t-conformance mutants [--only ID,...] [--threshold 95] [--lanes 2] [--json FILE] [--verbose]
 
 check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT_SECRET and
@@ -308,6 +309,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check') return await check(args);
     if (command === 'plan') return await plan(args);
     if (command === 'mutants') return await (await import('./mutants.ts')).mutantsCommand(args);
+    if (command === 'fuzz') return await (await import('./fuzz.ts')).fuzzCommand(args);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${usage}\n`);
       return command === undefined ? 2 : 0;

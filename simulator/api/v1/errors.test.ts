@@ -20,3 +20,24 @@ test('v1 chooses its X-* header from the words of stderr, in its order', () => {
     error: "ls: cannot access '/x': No such file or directory",
   });
 });
+
+test('an unexpected error on a v1 route is a 500 in v1 shape; an X-* header never carries control bytes', async () => {
+  const { createSimulator } = await import('../../index.ts');
+  const sim = await createSimulator({ clock: { mode: 'manual' } });
+  const token = await sim.control.mintToken({ username: 'alice' });
+  const headers = { authorization: `Bearer ${token}`, 'x-machine-name': 'daint' };
+  const scheduler = sim.state.scheduler as { list: unknown };
+  scheduler.list = () => {
+    throw new Error('boom');
+  };
+  const original = console.error;
+  console.error = () => undefined;
+  const answer = await sim.fetch(new Request('http://localhost/v1/compute/jobs', { headers }));
+  console.error = original;
+  expect(answer.status).toBe(500);
+  expect(await answer.json()).toMatchObject({ error: 'FirecREST Internal error' });
+  const odd = await sim.fetch(
+    new Request('http://localhost/v1/reservations/%00%E2%80%AE', { method: 'DELETE', headers }),
+  );
+  expect(odd.status).toBeLessThan(500);
+});

@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import { FsError } from '../../engines/fs/index.ts';
 import { SlurmError } from '../../engines/slurm/index.ts';
 import { TaskError } from '../../engines/tasks/index.ts';
-import { SimError } from '../../errors.ts';
-import { answerError } from '../shared/answer.ts';
+import { SimError, isSimError } from '../../errors.ts';
 import type { AppEnv } from '../shared/env.ts';
 
 /** A FirecREST v1 error: a JSON body of its own shape and, mostly, an explanatory X-* header. */
@@ -92,7 +91,34 @@ export function v1ErrorOf(error: unknown): V1Error | undefined {
 /** The one place v1 turns an error into its answer: its own body and X-* headers. */
 export function answerV1Error(error: Error, c: Context<AppEnv>): Response {
   const v1 = error instanceof V1Error ? error : v1ErrorOf(error);
-  if (!v1) return answerError(error, c);
-  for (const [k, v] of Object.entries(v1.options.headers ?? {})) c.header(k, v);
-  return c.json(v1.body, v1.status as 400);
+  let answer = v1;
+  if (!answer) {
+    if (!isSimError(error)) return internalError(error, c);
+    // an HTTP error no v1 service words (the site's middleware): v1's shape, its status
+    answer = new V1Error(error.status, { description: error.message }, error.options.headers);
+  }
+  for (const [k, v] of Object.entries(answer.options.headers ?? {})) c.header(k, headerValue(v));
+  return c.json(answer.body, answer.status as 400);
+}
+
+/**
+ * A header value can carry neither control characters nor text beyond Latin-1, and X-* headers
+ * often quote the caller's input. DEVIATION: Flask sends such bytes as they are; the simulator
+ * writes them as `?`.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+const headerValue = (value: string) => value.replace(/[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/g, '?');
+
+/** v1's answer to an unexpected error: the JSON its reservations service gives for Flask's 500. */
+function internalError(error: Error, c: Context<AppEnv>): Response {
+  const requestId = c.get('requestId');
+  console.error(`[f7t-sim] ${c.req.method} ${c.req.path} -> 500 (request ${requestId})`, error);
+  return c.json(
+    {
+      description:
+        'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.',
+      error: 'FirecREST Internal error',
+    },
+    500,
+  );
 }
