@@ -156,8 +156,8 @@ function parseSimLine(rest: string, sim: SimDirectives, errors: string[]) {
 /** Slurm's default `max_script_size` (SchedulerParameters): sbatch refuses a larger script. */
 export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
 
-/** Lines parsed between two yields of the step parser: about 10 ms of work. */
-const LINES_PER_STEP = 2000;
+/** Lines parsed between two yields of the step parser: a few ms of work. */
+const LINES_PER_STEP = 500;
 
 /** Parses a script at once; a route with a large script uses `parseScriptYielding`. */
 export function parseScript(script: string): ParsedScript {
