@@ -34,7 +34,12 @@ export interface SiteProfile {
   /** Where the run makes its directories, `{username}` replaced; the user's home when absent. */
   readonly scratch?: string;
   readonly jobs?: JobDefaults & { readonly budget?: number };
-  readonly transfer?: { readonly method?: 's3' | 'none'; readonly s3?: StagingStore };
+  readonly transfer?: {
+    readonly method?: 's3' | 'none';
+    readonly s3?: StagingStore;
+    /** The most a single check may upload, in MiB (default 64): multi-part checks need more than maxPartSize. */
+    readonly uploadBudgetMiB?: number;
+  };
   /** A simulator's control plane (never a production site's). */
   readonly controlPlane?: string;
   /** A token of the site's issuer that has expired, for the expired-token check. */
@@ -106,6 +111,7 @@ const schema = {
       additionalProperties: false,
       properties: {
         method: { enum: ['s3', 'none'] },
+        uploadBudgetMiB: { type: 'integer', minimum: 1, maximum: 65536 },
         s3: {
           type: 'object',
           additionalProperties: false,
@@ -198,6 +204,7 @@ export function targetOf(profile: SiteProfile): RemoteTargetConfig {
     run: {
       scratch: profile.scratch,
       transfer: profile.transfer?.method ?? 's3',
+      ...(profile.transfer?.uploadBudgetMiB ? { uploadBudgetMiB: profile.transfer.uploadBudgetMiB } : {}),
       ...(profile.skip?.length ? { skips: Object.fromEntries(profile.skip.map((s) => [s.id, s.reason])) } : {}),
       ...(profile.profiles?.length ? { optIn: profile.profiles } : {}),
       ...(profile.jobs

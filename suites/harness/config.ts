@@ -34,6 +34,8 @@ export interface RunSettings {
   readonly scratch?: string | undefined;
   /** `none`: the site offers no staged (S3) transfers, so transfer checks are not applicable. */
   readonly transfer?: 's3' | 'none' | undefined;
+  /** The most a single check may upload, in MiB (default 64). */
+  readonly uploadBudgetMiB?: number | undefined;
   /** Partitions the site profile says the system has: the partitions check expects them listed. */
   readonly partitions?: readonly string[] | undefined;
   /** Requirement ids the site profile declares skipped, with the reason. */
