@@ -1,0 +1,185 @@
+// Load and soak over loopback HTTP: concurrent writers of every kind against one simulator, with
+// the invariants checked as they go (nothing lost, ids unique, listings as the writes left them),
+// and the RSS sampled. `npm run soak` runs 10 minutes; CI runs bench/soak.test.ts (1 minute).
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createSimulator } from '../simulator/index.ts';
+
+export interface LoadOptions {
+  readonly workers: number;
+  /** Run this many iterations per worker, or until `durationS` passed. */
+  readonly iterations?: number;
+  readonly durationS?: number;
+  /** Remove each iteration's directory at its end (a soak keeps the site's size constant). */
+  readonly clean: boolean;
+  readonly sampleEveryS?: number;
+  /** Every so many iterations a worker also submits and cancels a job and makes a v1 task (default 5). */
+  readonly jobEvery?: number;
+}
+
+export interface LoadReport {
+  readonly iterations: number;
+  readonly requests: number;
+  readonly errors: readonly string[];
+  readonly jobIds: number;
+  readonly taskIds: number;
+  /** RSS in MB, sampled after a garbage collection when the runtime exposes one. */
+  readonly rss: readonly number[];
+}
+
+/** A full garbage collection before each RSS sample, even where Node was started without --expose-gc. */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+type Call = (
+  method: string,
+  path: string,
+  body?: string | FormData,
+  headers?: Record<string, string>,
+) => Promise<Response>;
+
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const sim = await createSimulator();
+  const server = serve({ fetch: sim.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = {
+    alice: await sim.control.mintToken({ username: 'alice', ttlS: 86_400 }),
+    bob: await sim.control.mintToken({ username: 'bob', ttlS: 86_400 }),
+  };
+  let requests = 0;
+  const errors: string[] = [];
+  const jobIds = new Set<number>();
+  const taskIds = new Set<string>();
+  const rss: number[] = [];
+  const started = performance.now();
+  const over = () => options.durationS !== undefined && performance.now() - started > options.durationS * 1000;
+  const gc = collector();
+  const sample = () => {
+    gc();
+    rss.push(Math.round(process.memoryUsage().rss / 1024 / 1024));
+  };
+  sample();
+  const sampler = setInterval(sample, (options.sampleEveryS ?? 5) * 1000);
+
+  const callFor =
+    (user: 'alice' | 'bob'): Call =>
+    async (method, path, body, headers = {}) => {
+      requests++;
+      return fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${tokens[user]}`, 'x-machine-name': 'daint', ...headers },
+        ...(body === undefined ? {} : { body }),
+      });
+    };
+  const expectStatus = async (what: string, answer: Response, status: number) => {
+    const text = await answer.text();
+    if (answer.status !== status) errors.push(`${what}: ${answer.status} ${text.slice(0, 200)}`);
+    return text;
+  };
+
+  /** One round of every kind of write by one worker, each checked; returns the directory it made. */
+  const iteration = async (worker: number, i: number) => {
+    const user = worker % 2 === 0 ? 'alice' : 'bob';
+    const call = callFor(user);
+    const dir = `/home/${user}/soak/w${worker}/i${i}`;
+    const json = { 'content-type': 'application/json' };
+    await expectStatus(
+      'mkdir',
+      await call('POST', '/v2/filesystem/daint/ops/mkdir', JSON.stringify({ path: dir, parent: true }), json),
+      201,
+    );
+    const form = new FormData();
+    form.append('file', new File([`${worker}:${i}\n`], 'f.txt'));
+    await expectStatus('upload', await call('POST', `/v2/filesystem/daint/ops/upload?path=${dir}`, form), 204);
+    const rename = new URLSearchParams({ sourcePath: `${dir}/f.txt`, targetPath: `${dir}/g.txt` });
+    await expectStatus(
+      'v1 rename',
+      await call('PUT', '/v1/utilities/rename', rename.toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+      200,
+    );
+    const view = await expectStatus('view', await call('GET', `/v2/filesystem/daint/ops/view?path=${dir}/g.txt`), 200);
+    if (view && (JSON.parse(view) as { output: string }).output !== `${worker}:${i}\n`)
+      errors.push(`lost bytes in ${dir}/g.txt`);
+    const ls = await expectStatus('ls', await call('GET', `/v2/filesystem/daint/ops/ls?path=${dir}`), 200);
+    const names = ls ? (JSON.parse(ls) as { output: { name: string }[] }).output.map((e) => e.name).join(',') : '';
+    if (names !== 'g.txt') errors.push(`listing of ${dir}: '${names}', want 'g.txt'`);
+    if (i % (options.jobEvery ?? 5) === 0) {
+      const job = JSON.stringify({ job: { script: '#!/bin/bash\nsleep 1000\n', workingDirectory: dir } });
+      const submitted = await expectStatus('submit', await call('POST', '/v2/compute/daint/jobs', job, json), 201);
+      const id = submitted ? Number((JSON.parse(submitted) as { jobId: string }).jobId) : NaN;
+      if (jobIds.has(id)) errors.push(`job id ${id} given twice`);
+      jobIds.add(id);
+      await expectStatus('cancel', await call('DELETE', `/v2/compute/daint/jobs/${id}`), 204);
+      const script = new FormData();
+      script.append('file', new File(['#!/bin/bash\necho v1\n'], 'v1.sh'));
+      const task = await expectStatus('v1 submit', await call('POST', '/v1/compute/jobs/upload', script), 201);
+      const taskId = task ? (JSON.parse(task) as { task_id: string }).task_id : '';
+      if (taskIds.has(taskId)) errors.push(`task id ${taskId} given twice`);
+      taskIds.add(taskId);
+      await expectStatus('v1 task', await call('GET', `/v1/tasks/${taskId}`), 200);
+    }
+    if (options.clean) {
+      await expectStatus('rm', await call('DELETE', `/v2/filesystem/daint/ops/rm?path=${dir}`), 204);
+      // a v1 task keeps its script under ~/firecrest/<task>: the soak removes it too
+      await call('DELETE', `/v2/filesystem/daint/ops/rm?path=/home/${user}/firecrest`).then((r) => r.arrayBuffer());
+    }
+  };
+
+  let iterations = 0;
+  const made = new Map<number, number>();
+  await Promise.all(
+    Array.from({ length: options.workers }, async (_, worker) => {
+      for (let i = 0; options.iterations === undefined ? !over() : i < options.iterations; i++) {
+        await iteration(worker, i);
+        iterations++;
+        made.set(worker, i + 1);
+      }
+    }),
+  );
+  // nothing lost: each worker's directory lists exactly the iterations it kept
+  if (!options.clean) {
+    for (const [worker, count] of made) {
+      const user = worker % 2 === 0 ? 'alice' : 'bob';
+      const ls = await callFor(user)('GET', `/v2/filesystem/daint/ops/ls?path=/home/${user}/soak/w${worker}`);
+      const names = ((await ls.json()) as { output: { name: string }[] }).output.map((e) => e.name).sort();
+      const want = Array.from({ length: count }, (_, i) => `i${i}`).sort();
+      if (names.join() !== want.join()) errors.push(`worker ${worker}: ${names.length} directories, want ${count}`);
+    }
+  }
+  clearInterval(sampler);
+  sample();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return { iterations, requests, errors, jobIds: jobIds.size, taskIds: taskIds.size, rss };
+}
+
+/** RSS growth from the sample after warm-up (a fifth of the run) to the last one, in percent. */
+export function rssGrowth(rss: readonly number[]): number {
+  const warm = rss[Math.max(1, Math.floor(rss.length / 5))] ?? rss[0] ?? 0;
+  const last = rss.at(-1) ?? warm;
+  return warm === 0 ? 0 : Math.round(((last - warm) / warm) * 1000) / 10;
+}
+
+export function formatLoadReport(report: LoadReport): string {
+  return [
+    `${report.iterations} iterations, ${report.requests} requests, ${report.jobIds} jobs, ${report.taskIds} v1 tasks, ${report.errors.length} errors`,
+    `RSS MB: ${report.rss.join(' ')} (growth after warm-up ${rssGrowth(report.rss)} %, goal within 10 %)`,
+    ...report.errors.slice(0, 10).map((e) => `  ${e}`),
+  ].join('\n');
+}
+
+// npm run soak [seconds]: 10 minutes by default, eight writers at a time.
+if (import.meta.main) {
+  const durationS = Number(process.argv[2] ?? 600);
+  const report = await runLoad({ workers: 8, durationS, clean: true, sampleEveryS: 15, jobEvery: 20 });
+  console.log(`soak ${durationS} s: ${formatLoadReport(report)}`);
+  process.exit(report.errors.length === 0 && Math.abs(rssGrowth(report.rss)) <= 10 ? 0 : 1);
+}
