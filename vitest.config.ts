@@ -4,8 +4,8 @@ import { ClosingLineReporter } from './reporters/closing-line.ts';
 // `npm test` runs every project; `npm test -- --project unit` only the fast unit tests beside the
 // code (seconds). The projects: unit, suites (the conformance suites against an embedded
 // simulator, and the catalogue held to them), cli (whole runs of the command, mutants included),
-// browser (the example portal in Chromium), docker (the container image).
-const slow = ['cli/**/*.test.ts', 'docker/**/*.test.ts', 'examples/**/*.test.ts'];
+// browser (the example portal in Chromium), docker (the container image), load (a short soak).
+const slow = ['cli/**/*.test.ts', 'docker/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -22,6 +22,7 @@ export default defineConfig({
       { extends: true, test: { name: 'cli', include: ['cli/**/*.test.ts'] } },
       { extends: true, test: { name: 'browser', include: ['examples/**/*.test.ts'] } },
       { extends: true, test: { name: 'docker', include: ['docker/**/*.test.ts'] } },
+      { extends: true, test: { name: 'load', include: ['bench/**/*.test.ts'] } },
     ],
     coverage: {
       provider: 'v8',
