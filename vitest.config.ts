@@ -32,8 +32,10 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'reports/coverage',
       reportOnFailure: true,
-      // The figures measured when coverage was introduced, rounded down: they may rise, never drop.
-      thresholds: { statements: 69, branches: 57, functions: 72, lines: 72 },
+      // A whole `npm test` measured 80.2 % statements, 68.7 % branches, 83.8 % functions and 83.0 %
+      // lines when coverage came in; the thresholds sit one point under, for runs that take other
+      // paths (no Docker engine, a slower machine), so that the figures cannot drop further.
+      thresholds: { statements: 79, branches: 67, functions: 82, lines: 82 },
     },
   },
 });
