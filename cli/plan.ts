@@ -23,6 +23,9 @@ interface Cell {
   skipped: Map<string, string[]>;
 }
 
+/** The checks that need an expired token of the site's issuer (they may wait for the run's first one). */
+const expiredTokenChecks = ['V2-AUTH-EXPIRED-001', 'V1-AUTH-003'];
+
 /** Why a requirement's checks would be skipped on this site, or undefined when they would run. */
 function skipReason(
   req: Requirement,
@@ -40,7 +43,7 @@ function skipReason(
   const ruledOut = ruledOutByScope(req, scope);
   if (ruledOut) return ruledOut;
   // Without an expired token, the run waits for its first token to expire, if the budget allows.
-  if (req.id === 'V2-AUTH-EXPIRED-001' && !site.expiredToken && !site.controlPlane) {
+  if (expiredTokenChecks.includes(req.id) && !site.expiredToken && !site.controlPlane) {
     if (tokens.lifetimeS === undefined || tokens.lifetimeS > (site.jobs?.budget ?? DEFAULT_JOB_BUDGET_S))
       return "the site's tokens outlive the job budget, and the profile gives no expired token (expiredToken)";
   }
@@ -101,7 +104,7 @@ function planMatrix(site: SiteProfile, options: PlanOptions, facts: SiteFacts) {
   const systems = site.systems.map((s) => s.name);
   const cells = new Map<string, Cell>();
   const reasons = new Map<string, Set<string>>();
-  let expiredCheckRuns = false;
+  const waitingChecks = new Set<string>();
   for (const system of systems) {
     const listed = {
       v2: site.firecrest.v2 ? facts.listedV2.includes(system) : undefined,
@@ -113,7 +116,7 @@ function planMatrix(site: SiteProfile, options: PlanOptions, facts: SiteFacts) {
       cells.set(key, cell);
       const why = skipReason(req, site, listed, options, facts.tokens);
       if (!why) {
-        if (req.id === 'V2-AUTH-EXPIRED-001') expiredCheckRuns = true;
+        if (expiredTokenChecks.includes(req.id)) waitingChecks.add(req.id);
         cell.run++;
         continue;
       }
@@ -121,7 +124,7 @@ function planMatrix(site: SiteProfile, options: PlanOptions, facts: SiteFacts) {
       reasons.set(why, (reasons.get(why) ?? new Set<string>()).add(`${req.id}@${system}`));
     }
   }
-  return { systems, cells, reasons, expiredCheckRuns };
+  return { systems, cells, reasons, waitingChecks };
 }
 
 const skippedIn = (cell: Cell | undefined) => [...(cell?.skipped.values() ?? [])].reduce((n, ids) => n + ids.length, 0);
@@ -152,7 +155,7 @@ export async function printPlan(
     write(`plan: ${facts}\n`);
     return 2;
   }
-  const { systems, cells, reasons, expiredCheckRuns } = planMatrix(site, options, facts);
+  const { systems, cells, reasons, waitingChecks } = planMatrix(site, options, facts);
   const api = (url: string | undefined, listed: readonly string[]) =>
     `${url ?? '(none)'}${url ? ` lists ${listed.join(', ') || 'no system'}` : ''}`;
   const lines = [
@@ -166,9 +169,9 @@ export async function printPlan(
   const total = [...cells.values()].reduce((n, c) => n + c.run, 0);
   const skippedTotal = [...cells.values()].reduce((n, c) => n + skippedIn(c), 0);
   lines.push('', `${total} checks would run, ${skippedTotal} would be skipped.`);
-  if (expiredCheckRuns && !site.expiredToken && !site.controlPlane)
+  if (waitingChecks.size > 0 && !site.expiredToken && !site.controlPlane)
     lines.push(
-      `V2-AUTH-EXPIRED-001 waits for the run's first token to expire (it lives ${facts.tokens.lifetimeS} s; an expiredToken in the profile saves the wait).`,
+      `${[...waitingChecks].join(' and ')} ${waitingChecks.size > 1 ? 'wait' : 'waits'} for the run's first token to expire (it lives ${facts.tokens.lifetimeS} s; an expiredToken in the profile saves the wait).`,
     );
   if (reasons.size > 0) {
     lines.push('Skipped, and why:');

@@ -1,5 +1,5 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
-import { HarnessError } from '../harness/errors.ts';
+import { expiredToken } from '../harness/expired-token.ts';
 import { expectEnvelope, expectThat, useHarness, type CheckContext, type Exchange } from '../harness/index.ts';
 
 const { check } = useHarness();
@@ -140,30 +140,8 @@ check('V2-AUTH-ALG-NONE-001', 'answers 401 for an unsigned token', async (t) => 
   expectUnauthorized(await t.api.get('/status/systems', { auth: { bearer: unsigned } }));
 });
 
-/** Past a token's `exp`, a margin for the site's clock being behind the harness's. */
-const EXPIRY_MARGIN_S = 5;
-
 check('V2-AUTH-EXPIRED-001', 'answers 401 for an expired token', async (t) => {
-  let expired = t.target.expiredToken;
-  if (t.target.control) expired = await t.target.control.mintToken({ username: t.username, ttl: -60 });
-  if (!expired && t.target.agingToken) {
-    // The token the run began with: wait for it to expire, when the job budget allows that long.
-    // The budget bounds the token's remaining life (as plan judges it); the margin comes on top.
-    const exp = decodeJwt(t.target.agingToken).exp;
-    const leftS = exp === undefined ? Number.POSITIVE_INFINITY : exp - Date.now() / 1000;
-    if (leftS > t.target.jobBudgetS)
-      return t.skip(
-        `the site's tokens outlive the job budget (${exp === undefined ? 'no exp claim' : `this one for ${Math.round(leftS)} s more`}, budget ${t.target.jobBudgetS} s): give an expired token (expiredToken in the site profile, or --expired-token)`,
-      );
-    await t.pause(leftS + EXPIRY_MARGIN_S);
-    expired = t.target.agingToken;
-  }
-  if (!expired)
-    return t.skip('needs an expired token of the site issuer: expiredToken in the site profile, or --expired-token');
-  const exp = decodeJwt(expired).exp ?? Number.POSITIVE_INFINITY;
-  if (exp > Date.now() / 1000)
-    throw new HarnessError(`the token given with --expired-token is valid until ${new Date(exp * 1000).toISOString()}`);
-  expectUnauthorized(await t.api.get('/status/systems', { auth: { bearer: expired } }));
+  expectUnauthorized(await t.api.get('/status/systems', { auth: { bearer: await expiredToken(t) } }));
 });
 
 check('V2-AUTH-ISSUER-001', 'answers 401 for a token from another issuer', async (t) => {
