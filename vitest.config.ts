@@ -5,6 +5,18 @@ import { ClosingLineReporter } from './reporters/closing-line.ts';
 // code (seconds). The projects: unit, suites (the conformance suites against an embedded
 // simulator, and the catalogue held to them), cli (whole runs of the command, mutants included),
 // browser (the example portal in Chromium), docker (the container image), load (a short soak).
+// The thresholds hold a whole run; one narrowed to a project, a file or a test name measures only
+// part of the code, so it reports coverage without failing on it.
+const args = process.argv.slice(2);
+const narrowed = args.some(
+  (a) =>
+    a === '--project' ||
+    a.startsWith('--project=') ||
+    a === '-t' ||
+    a.startsWith('--testNamePattern') ||
+    a.endsWith('.ts') ||
+    a.includes('/'),
+);
 const slow = ['cli/**/*.test.ts', 'docker/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'];
 
 export default defineConfig({
@@ -35,7 +47,7 @@ export default defineConfig({
       // A whole `npm test` measured 80.2 % statements, 68.7 % branches, 83.8 % functions and 83.0 %
       // lines when coverage came in; the thresholds sit one point under, for runs that take other
       // paths (no Docker engine, a slower machine), so that the figures cannot drop further.
-      thresholds: { statements: 79, branches: 67, functions: 82, lines: 82 },
+      ...(narrowed ? {} : { thresholds: { statements: 79, branches: 67, functions: 82, lines: 82 } }),
     },
   },
 });
