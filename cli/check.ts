@@ -15,7 +15,7 @@ import { exitStatusOf, verdictLine } from '../reporters/verdict.ts';
 import { generations, loadSpec } from '../spec/load.ts';
 import { redactText } from '../spec/redact.ts';
 import { findRequirement, requirements } from '../spec/requirements.ts';
-import { profileOutOfScope, skipReason } from '../spec/run-scope.ts';
+import { profileOutOfScope, skipReason, type RunScope } from '../spec/run-scope.ts';
 import { operationKey } from '../spec/validate.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
 import { HarnessError } from '../suites/harness/errors.ts';
@@ -49,10 +49,12 @@ export interface CheckConfig {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const version = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Whether the target's configuration alone rules a requirement's checks out (an estimate: the site may skip more). */
-function ruledOut(id: string, target: TargetConfig, readOnly: boolean): boolean {
-  const req = findRequirement(id);
-  return req ? skipReason(req, scopeOf(target, readOnly)) !== undefined : false;
+/** Whether the run's configuration alone rules a requirement's checks out (the site may skip more). */
+function ruledOutBy(scope: RunScope): (id: string) => boolean {
+  return (id) => {
+    const req = findRequirement(id);
+    return req ? skipReason(req, scope) !== undefined : false;
+  };
 }
 
 /**
@@ -61,9 +63,9 @@ function ruledOut(id: string, target: TargetConfig, readOnly: boolean): boolean 
  * filter on words of a check's title counts none here; the progress then counts checks as
  * vitest collects them.
  */
-function expectedChecks(filter: string | undefined, target: TargetConfig, readOnly: boolean): number {
+function expectedChecks(filter: string | undefined, ruledOut: (id: string) => boolean): number {
   const pattern = filter ? new RegExp(filter) : undefined;
-  return requirements.filter((r) => (!pattern || pattern.test(`${r.id} `)) && !ruledOut(r.id, target, readOnly)).length;
+  return requirements.filter((r) => (!pattern || pattern.test(`${r.id} `)) && !ruledOut(r.id)).length;
 }
 
 /**
@@ -123,10 +125,11 @@ async function runSuites(
   run: { readonly runId: string; readonly ledger: string; readonly outDir: string },
 ): Promise<SuiteRuns> {
   const remote = target.kind === 'remote';
+  const ruledOut = ruledOutBy(scopeOf(target, config.readOnly ?? false));
   const progress: Progress = {
     systems: systems.length,
-    expected: expectedChecks(config.filter, target, config.readOnly ?? false),
-    ruledOut: (id) => ruledOut(id, target, config.readOnly ?? false),
+    expected: expectedChecks(config.filter, ruledOut),
+    ruledOut,
     apiMs: 0,
     waitMs: 0,
     startedAt: Date.now(),

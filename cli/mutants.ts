@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createVitest, type Reporter, type TestModule, type Vitest } from 'vitest/node';
 import { mutantRecords, type MutantRecord } from '../fixtures/mutants.ts';
 import type { Fault } from '../spec/faults.ts';
-import { ResultCollector } from '../reporters/console.ts';
+import { ResultCollector } from '../reporters/collect.ts';
 import type { CheckRecord } from '../reporters/report.ts';
 import { findRequirement, requirementIdOf, type Profile } from '../spec/requirements.ts';
 import { compileFault } from '../simulator/faults.ts';

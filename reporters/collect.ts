@@ -73,6 +73,7 @@ export function collectResults(modules: ReadonlyArray<TestModule>, root: string,
   }
   return results;
 }
+
 /** Collects the checks of one vitest run (on one system); the caller judges all runs together. */
 export class ResultCollector implements Reporter {
   readonly #root: string;
@@ -88,7 +89,7 @@ export class ResultCollector implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
     this.results = collectResults(modules, this.#root, this.#system);
-    const describe = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e));
+    const messageOf = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e));
     const failedModules = modules
       .filter((m) => m.errors().length > 0 && m.children.size === 0)
       .map(
@@ -98,6 +99,6 @@ export class ResultCollector implements Reporter {
             .map((e) => e.message)
             .join('; ')}`,
       );
-    this.runErrors = [...errors.map(describe), ...failedModules];
+    this.runErrors = [...errors.map(messageOf), ...failedModules];
   }
 }

@@ -4,17 +4,7 @@ import type { ReportWriter } from './registry.ts';
 import type { RunReport } from './report.ts';
 import { verdictLine, type RunVerdict } from './verdict.ts';
 
-export { ResultCollector } from './collect.ts';
-export { judge } from './judge.ts';
-
 const marks = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', deviation: 'DEV ' } as const;
-
-/** Checks that share an outcome and a reason (no v1 URL, a failed set-up) are one entry. */
-function groupByReason(results: readonly CheckResult[]): Map<string, CheckResult[]> {
-  const groups = new Map<string, CheckResult[]>();
-  for (const r of results) groups.set(r.reason ?? '', [...(groups.get(r.reason ?? '') ?? []), r]);
-  return groups;
-}
 
 function formatGroup(
   outcome: 'skip' | 'error',
@@ -70,8 +60,14 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
   const lines: string[] = [''];
   const many = new Set(results.map((r) => r.system)).size > 1;
   const notable = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'deviation');
-  const errors = groupByReason(results.filter((r) => r.outcome === 'error'));
-  const skipped = groupByReason(results.filter((r) => r.outcome === 'skip'));
+  // Checks that share an outcome and a reason (no v1 URL, a failed set-up) are one entry.
+  const byReason = (outcome: CheckResult['outcome']) =>
+    groupBy(
+      results.filter((r) => r.outcome === outcome),
+      (r) => r.reason ?? '',
+    );
+  const errors = byReason('error');
+  const skipped = byReason('skip');
   if (notable.length > 0 || errors.size > 0 || skipped.size > 0) {
     lines.push('Checks that did not pass:');
     for (const r of notable) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import type { CheckResult } from './collect.ts';
-import { judge } from './console.ts';
+import { judge } from './judge.ts';
 import { applyDeviations, readDeviations } from './deviations.ts';
 
 const result = (requirement: string, outcome: CheckResult['outcome']): CheckResult => ({

@@ -380,11 +380,10 @@ ${diagnostics && h`<ul class="diag">${x.diagnostics.map((d) => h`<li>${maskSecre
 </div></details>`;
 }
 
-/** What the requirement asks of the site, as the catalogue words it. */
-const requirementText = (id: string) => findRequirement(id)?.text ?? '';
-
 /** A check; everything but a pass opens by default, its exchanges stay folded. */
 function renderCheck({ check: c, anchor }: Indexed): Raw {
+  // What the requirement asks of the site, as the catalogue words it.
+  const requirement = findRequirement(c.requirement);
   const exchanges = c.exchanges ?? [];
   const evidence =
     exchanges.length > 0
@@ -399,7 +398,7 @@ ${exchanges.map((x, i) => renderExchange(x, i + 1))}</div>`
 <span>${c.profile ?? '—'}</span> <span>${c.system}</span> <span title="duration">${formatDuration(c.durationMs)}</span>
 ${c.waitMs ? h`<span title="queue wait">wait ${formatDuration(c.waitMs)}</span>` : ''}</span></summary>
 <div class="cbody">
-${requirementText(c.requirement) && h`<p class="req"><b>${c.level ?? ''}</b> ${requirementText(c.requirement)} <span class="muted">(${findRequirement(c.requirement)?.operation ?? ''})</span></p>`}
+${requirement && h`<p class="req"><b>${c.level ?? ''}</b> ${requirement.text} <span class="muted">(${requirement.operation})</span></p>`}
 ${c.reason !== undefined && h`<pre class="reason" data-text>${maskSecrets(c.reason)}</pre>`}
 ${evidence}
 <p class="file">${c.file}</p>
