@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { ClientShape } from '../fixtures/site-shape.ts';
 import { clockModes, type ClockMode } from '../simulator/engines/clock/index.ts';
-import type { ClientCredentials, InjectedFault, TargetConfig } from '../suites/harness/config.ts';
+import type { Fault } from '../spec/faults.ts';
+import type { ClientCredentials, TargetConfig } from '../suites/harness/config.ts';
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
 import { optInProfiles } from '../spec/run-scope.ts';
 import { describeServer, startServer } from './serve.ts';
@@ -226,9 +227,9 @@ function targetOfFlags(values: CheckValues): { target: TargetConfig; profile?: S
     return { target: targetOf(profile), profile };
   }
   if (!values.embedded) return { target: remoteTarget(values) };
-  const faults = values['inject-fault'].map((text): InjectedFault => {
+  const faults = values['inject-fault'].map((text): Fault => {
     try {
-      return JSON.parse(text) as InjectedFault;
+      return JSON.parse(text) as Fault;
     } catch {
       throw new UsageError(`--inject-fault takes a JSON object, not '${text}'`);
     }

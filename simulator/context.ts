@@ -3,6 +3,7 @@
  * per-instance state the routes read. Both sides import this module, so neither imports the other.
  */
 import type { ClientShape, LoginShape, PublicClientShape, SiteShape } from '../fixtures/site-shape.ts';
+import type { EngineFaults } from '../spec/faults.ts';
 import type { loadSpec } from '../spec/load.ts';
 import type { createValidator } from '../spec/validate.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
@@ -77,6 +78,8 @@ export interface SimulatorContext {
   readonly idp: IdentityProvider;
   readonly journal: Journal;
   readonly faults: ActiveFault[];
+  /** The engine faults among them, as the engines (and the object store's routes) consult them. */
+  readonly engineFaults: EngineFaults;
   readonly validator: ReturnType<typeof createValidator>;
   readonly spec: Awaited<ReturnType<typeof loadSpec>>;
   readonly control: Control;

@@ -205,6 +205,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     idp: withTokenFaults(idp, engineFaults),
     journal,
     faults,
+    engineFaults,
     spec,
     validator: createValidator(spec),
     control,

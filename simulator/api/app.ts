@@ -6,7 +6,6 @@ import {
   answersInPlace,
   rewritesAnswer,
   appliesTo,
-  engineFaultsOf,
   matchFaults,
   rewriteJson,
   strikes,
@@ -125,10 +124,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
   });
 
   app.route('/auth', createOidcRoutes(sim));
-  app.route(
-    '/s3',
-    createS3Routes({ store: () => sim.state.objects, credentials: sim.s3, faults: engineFaultsOf(sim.faults) }),
-  );
+  app.route('/s3', createS3Routes({ store: () => sim.state.objects, credentials: sim.s3, faults: sim.engineFaults }));
   app.route('/v1', createV1Routes(sim));
   app.route('/v2', createV2Routes(sim));
   if (sim.options.controlPlane) app.route('/_sim', createControlRoutes(sim));

@@ -110,7 +110,8 @@ export function limits(): MiddlewareHandler {
   return async (c, next) => {
     const { url, method } = c.req;
     const path = c.req.path;
-    const target = url.length - new URL(url).origin.length;
+    // The request target (path and query) is what follows the origin: no URL object on every request.
+    const target = url.length - url.indexOf('/', url.indexOf('://') + 3);
     if (target > MAX_URL_BYTES) {
       // uvicorn answers before FirecREST (or v1's gateway) sees the request: plain text, either generation
       return c.text('Invalid HTTP request received.', 400, { connection: 'close' });

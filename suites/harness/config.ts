@@ -9,9 +9,6 @@ export interface ClientCredentials {
   readonly clientSecret: string;
 }
 
-/** A fault the embedded site starts with (its kinds: spec/faults.ts). */
-export type InjectedFault = Fault;
-
 /** Job settings a site requires of every job (from its site profile). */
 export interface JobDefaults {
   readonly account?: string | undefined;
@@ -51,7 +48,7 @@ export interface EmbeddedTargetConfig {
   readonly system?: string | undefined;
   readonly seed?: number;
   /** Faults the embedded simulator starts with: to prove that checks fail against a broken site. */
-  readonly faults?: readonly InjectedFault[];
+  readonly faults?: readonly Fault[];
 }
 
 export interface RemoteTargetConfig {

@@ -1,4 +1,4 @@
-import { redactText } from './redact.ts';
+import { redactText } from '../../spec/redact.ts';
 
 /** The harness or the infrastructure failed; reported as `error`, never as a failure of the site. */
 export class HarnessError extends Error {

@@ -1,7 +1,7 @@
 import type { Validator } from '../../spec/validate.ts';
 import type { RecordedExchange } from './config.ts';
 import { HarnessError } from './errors.ts';
-import { redactHeaders, redactText } from './redact.ts';
+import { redactHeaders, redactText } from '../../spec/redact.ts';
 import { describeError, type Identity, type Target } from './target.ts';
 
 export interface Exchange<T = unknown> {

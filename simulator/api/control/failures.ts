@@ -2,28 +2,9 @@
 // to a site, for client developers to script the failures their code must survive.
 import { Hono } from 'hono';
 import { nodeActions, partitionStates, type NodeAction, type PartitionState } from '../../engines/slurm/index.ts';
-import { SimError } from '../../errors.ts';
+import { asRefusal, bodyOf, controlBounds, integer, refuse } from './inputs.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
-
-/** Longest grace a rotated key keeps verifying: a day covers any token's life on the site. */
-export const MAX_GRACE_S = 24 * 3600;
-
-const refuse = (text: string) => new SimError(400, `[_sim] ${text}`);
-
-async function bodyOf(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw refuse('the body is not valid JSON');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw refuse('the body must be a JSON object');
-  return value as Record<string, unknown>;
-}
 
 function oneOf<T extends string>(body: Record<string, unknown>, name: string, values: readonly T[]): T {
   const value = body[name];
@@ -31,8 +12,6 @@ function oneOf<T extends string>(body: Record<string, unknown>, name: string, va
     throw refuse(`${name}: one of ${values.map((v) => `"${v}"`).join(', ')} is required`);
   return value as T;
 }
-
-const asRefusal = (error: unknown) => refuse(error instanceof Error ? error.message : String(error));
 
 export function createFailureRoutes(sim: SimulatorContext) {
   const app = new Hono<AppEnv>();
@@ -65,9 +44,7 @@ export function createFailureRoutes(sim: SimulatorContext) {
   });
 
   app.post('/keys/rotate', async (c) => {
-    const graceS = (await bodyOf(c)).graceS ?? 0;
-    if (typeof graceS !== 'number' || !Number.isInteger(graceS) || graceS < 0 || graceS > MAX_GRACE_S)
-      throw refuse(`graceS: an integer from 0 to ${MAX_GRACE_S} is required`);
+    const graceS = integer(await bodyOf(c), 'graceS', 0, controlBounds.maxGraceS) ?? 0;
     const { kid, retired, retiredAt } = await control.rotateSigningKey(graceS);
     return c.json({ kid, retired, retiredAt: new Date(retiredAt).toISOString() });
   });

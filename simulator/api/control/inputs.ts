@@ -13,9 +13,30 @@ export const controlBounds = {
   /** Seeding builds every file in one request; beyond this the site would stall. */
   maxFiles: 100_000,
   maxFileBytes: 5 * 1024 * 1024,
+  /** Longest grace a rotated key keeps verifying: a day covers any token's life on the site. */
+  maxGraceS: 24 * 3600,
 } as const;
 
-const refuse = (text: string) => new SimError(400, `[_sim] ${text}`);
+/** A control call the site refuses: a 400 that says what fits. */
+export const refuse = (text: string) => new SimError(400, `[_sim] ${text}`);
+
+/** An error an engine raised about a control call, as the 400 that refuses it. */
+export const asRefusal = (error: unknown) => refuse(error instanceof Error ? error.message : String(error));
+
+/** The body of a control call: a JSON object, or nothing. */
+export async function bodyOf(c: { req: { text(): Promise<string> } }): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw refuse('the body is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw refuse('the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
 
 function text(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
   const value = body[name];
@@ -26,7 +47,7 @@ function text(body: Record<string, unknown>, name: string, required: boolean): s
   return value;
 }
 
-function integer(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+export function integer(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {

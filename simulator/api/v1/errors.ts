@@ -90,8 +90,7 @@ export function v1ErrorOf(error: unknown): V1Error | undefined {
 
 /** The one place v1 turns an error into its answer: its own body and X-* headers. */
 export function answerV1Error(error: Error, c: Context<AppEnv>): Response {
-  const v1 = error instanceof V1Error ? error : v1ErrorOf(error);
-  let answer = v1;
+  let answer = error instanceof V1Error ? error : v1ErrorOf(error);
   if (!answer) {
     if (!isSimError(error)) return internalError(error, c);
     // an HTTP error no v1 service words (the site's middleware): v1's shape, its status
