@@ -38,19 +38,22 @@ const commandFailed = (error: SlurmError) =>
   `Unexpected Slurm command response. exit_status:${error.exitStatus} std_err:${error.stderr}`;
 
 // The status FirecREST gives a command that failed with this errno (its stderr mapping).
-const fsStatus = (code: Errno) =>
+const fsStatus = (code: Errno | undefined) =>
   code === 'ENOENT' ? 404 : code === 'EACCES' || code === 'EPERM' ? 403 : code === 'EEXIST' ? 400 : 500;
+
+/** The errno a remote command's stderr words, as FirecREST reads it, in its order. */
+const errnoWords: readonly (readonly [RegExp, Errno])[] = [
+  [/No such file or directory/, 'ENOENT'],
+  [/Permission denied/, 'EACCES'],
+  [/Operation not permitted/, 'EPERM'],
+  [/File exists/, 'EEXIST'],
+];
 
 /** A failed remote command as FirecREST answers it: the status follows the words of stderr. */
 export function remoteFailure(exit: number, stderr: string): SimError {
   const message = `Remote process failed with exit status:${exit}${stderr ? ` and error message:${stderr.trim()}` : ''}`;
-  const status = /No such file or directory/.test(stderr)
-    ? 404
-    : /Permission denied|Operation not permitted/.test(stderr)
-      ? 403
-      : /File exists|invalid user/.test(stderr)
-        ? 400
-        : 500;
+  const errno = errnoWords.find(([words]) => words.test(stderr))?.[1];
+  const status = errno ? fsStatus(errno) : /invalid user/.test(stderr) ? 400 : 500;
   return new SimError(status, message);
 }
 
