@@ -63,3 +63,37 @@ test('a skip needs a known requirement id and a reason; an unknown opt-in profil
   );
   expect(() => readSiteProfile(profileFile('profiles: [compute]\n'))).toThrow(/profiles\.0/);
 });
+
+test('load: allowed with its bounds is read; allowed without bounds or with bad values is refused by field', () => {
+  expect(readSiteProfile(profileFile('')).load).toBeUndefined();
+  expect(
+    readSiteProfile(
+      profileFile('load: { allowed: true, maxUsers: 20, maxRequestsPerSecond: 12.5, errorRateThreshold: 0.01 }\n'),
+    ).load,
+  ).toEqual({ allowed: true, maxUsers: 20, maxRequestsPerSecond: 12.5, errorRateThreshold: 0.01 });
+  expect(readSiteProfile(profileFile('load: { allowed: false }\n')).load).toEqual({ allowed: false });
+  expect(() => readSiteProfile(profileFile('load: { allowed: true }\n'))).toThrow(
+    /load: must have required property 'maxUsers'; load: must have required property 'maxRequestsPerSecond'$/,
+  );
+  expect(() => readSiteProfile(profileFile('load: { maxUsers: 5 }\n'))).toThrow(
+    /load: must have required property 'allowed'/,
+  );
+  expect(() =>
+    readSiteProfile(profileFile('load: { allowed: true, maxUsers: 0, maxRequestsPerSecond: 10 }\n')),
+  ).toThrow(/load\.maxUsers: must be >= 1/);
+  expect(() =>
+    readSiteProfile(profileFile('load: { allowed: true, maxUsers: 2.5, maxRequestsPerSecond: 10 }\n')),
+  ).toThrow(/load\.maxUsers: must be integer/);
+  expect(() => readSiteProfile(profileFile('load: { allowed: true, maxUsers: 5, maxRequestsPerSecond: 0 }\n'))).toThrow(
+    /load\.maxRequestsPerSecond: must be > 0/,
+  );
+  expect(() =>
+    readSiteProfile(
+      profileFile('load: { allowed: true, maxUsers: 5, maxRequestsPerSecond: 5, errorRateThreshold: 5 }\n'),
+    ),
+  ).toThrow(/load\.errorRateThreshold: must be <= 1/);
+  expect(() => readSiteProfile(profileFile("load: { allowed: 'yes' }\n"))).toThrow(/load\.allowed: must be boolean/);
+  expect(() => readSiteProfile(profileFile('load: { allowed: false, users: 3 }\n'))).toThrow(
+    /load: must NOT have additional properties 'users'/,
+  );
+});

@@ -50,6 +50,19 @@ export interface SiteProfile {
   readonly profiles?: readonly string[];
   /** A certification run: a profile in scope that ends INCOMPLETE makes the run exit 3. */
   readonly certify?: boolean;
+  /** Whether `load` may run against the site, and its bounds; absent: `load` refuses. */
+  readonly load?: LoadPermission;
+}
+
+/** What a centre allows `f7t-conformance load` to do to its site. */
+export interface LoadPermission {
+  readonly allowed: boolean;
+  /** The most simulated users at once (required when allowed). */
+  readonly maxUsers?: number;
+  /** The most requests a second, all users together (required when allowed). */
+  readonly maxRequestsPerSecond?: number;
+  /** The share of requests (0 to 1) that may fail before `load` exits 1 (default 0). */
+  readonly errorRateThreshold?: number;
 }
 
 const text = { type: 'string', minLength: 1 } as const;
@@ -133,6 +146,20 @@ const schema = {
     },
     profiles: { type: 'array', items: { enum: optInProfiles } },
     certify: { type: 'boolean' },
+    load: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['allowed'],
+      properties: {
+        allowed: { type: 'boolean' },
+        maxUsers: { type: 'integer', minimum: 1, maximum: 10_000 },
+        maxRequestsPerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
+        errorRateThreshold: { type: 'number', minimum: 0, maximum: 1 },
+      },
+      // A centre that allows load states its bounds: `load` never guesses what a site can take.
+      if: { properties: { allowed: { const: true } } },
+      then: { required: ['maxUsers', 'maxRequestsPerSecond'] },
+    },
   },
 } as const;
 
@@ -172,11 +199,14 @@ export function readSiteProfile(path: string): SiteProfile {
   }
   const value = expand(raw, path);
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
-      const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
-      return `${field}: ${e.message ?? 'is not valid'}${extra}`;
-    });
+    // An `if` that did not hold adds nothing to the errors of the `then` it chose.
+    const problems = (validate.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        const field = e.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
+        const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
+        return `${field}: ${e.message ?? 'is not valid'}${extra}`;
+      });
     throw new Error(`${path}: ${problems.join('; ')}`);
   }
   const unknown = (value.skip ?? []).filter((s) => !findRequirement(s.id));
