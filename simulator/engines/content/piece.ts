@@ -1,0 +1,79 @@
+// Pieces of content and what reads them, shared by both stores.
+
+/** A run of bytes: immutable once made, shared by reference. */
+export interface Piece {
+  readonly size: number;
+  /**
+   * All the bytes at once, for the reads that need them whole (head, view, checksum: files under
+   * the ops limits); a piece on disk is read synchronously.
+   */
+  bytes(): Buffer;
+  /** The bytes from `start` to `end` (exclusive) as chunks, read as they are consumed. */
+  chunks(start: number, end: number): AsyncIterable<Buffer> | Iterable<Buffer>;
+}
+
+/** A file's or an object's bytes: pieces one after the other. */
+export type Content = readonly Piece[];
+
+export interface ContentStore {
+  readonly kind: 'memory' | 'disk';
+  /** Where the disk store writes; undefined in memory. */
+  readonly directory: string | undefined;
+  /** Bytes given at once (a small upload, a line of job output): never blocks. */
+  fromBytes(data: Buffer): Piece;
+  /**
+   * Bytes as they arrive (a request body), stored as they come: on disk they are never all in
+   * memory. `observe` sees every chunk in order (for the hashes S3 computes on the way).
+   */
+  write(source: AsyncIterable<Uint8Array>, observe?: (chunk: Buffer) => void): Promise<Piece>;
+  /** Removes everything the store wrote. */
+  close(): Promise<void>;
+}
+
+export const sizeOf = (content: Content): number => content.reduce((n, p) => n + p.size, 0);
+
+/** The whole content in one buffer (for small files; see `Piece.bytes`). */
+export function bytesOf(content: Content): Buffer {
+  if (content.length === 1) return (content[0] as Piece).bytes();
+  return Buffer.concat(content.map((p) => p.bytes()));
+}
+
+/** Bytes `start` to `end` (exclusive) of a content, chunk by chunk, across its pieces. */
+export async function* chunksOf(content: Content, start = 0, end = sizeOf(content)): AsyncGenerator<Buffer> {
+  let offset = 0;
+  for (const piece of content) {
+    const from = Math.max(start - offset, 0);
+    const to = Math.min(end - offset, piece.size);
+    if (from < to) yield* piece.chunks(from, to);
+    offset += piece.size;
+    if (offset >= end) return;
+  }
+}
+
+/** A piece held in memory as the chunks it arrived in (a request body is not joined). */
+export function memoryPiece(parts: readonly Buffer[]): Piece {
+  let held = parts.filter((b) => b.length > 0);
+  const size = held.reduce((n, b) => n + b.length, 0);
+  return {
+    size,
+    bytes() {
+      // Joined once, and the join kept in place of the chunks: the bytes stay held once.
+      if (held.length > 1) held = [Buffer.concat(held, size)];
+      return held[0] ?? Buffer.alloc(0);
+    },
+    *chunks(start, end) {
+      let offset = 0;
+      for (const chunk of held) {
+        const from = Math.max(start - offset, 0);
+        const to = Math.min(end - offset, chunk.length);
+        if (from < to) yield from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+        offset += chunk.length;
+        if (offset >= end) return;
+      }
+    },
+  };
+}
+
+/** Buffers over the chunks of a byte stream, without copying them. */
+export const asBuffer = (chunk: Uint8Array): Buffer =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
