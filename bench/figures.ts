@@ -27,6 +27,7 @@ const number = (value: number) =>
 
 export function formatFigure(figure: Figure): string {
   const { goal } = figure;
+  const unit = figure.unit ? ` ${figure.unit}` : '';
   const goalText = !goal
     ? ''
     : ` (goal ${[
@@ -34,9 +35,9 @@ export function formatFigure(figure: Figure): string {
         goal.atMost !== undefined ? `<= ${number(goal.atMost)}` : '',
       ]
         .filter(Boolean)
-        .join(' and ')} ${figure.unit}) ${meetsGoal(figure) ? 'ok' : 'BELOW GOAL'}`;
+        .join(' and ')}${unit}) ${meetsGoal(figure) ? 'ok' : 'BELOW GOAL'}`;
   const detail = figure.detail ? ` [${figure.detail}]` : '';
-  return `  ${figure.label}: ${number(figure.value)} ${figure.unit}${goalText}${detail}`;
+  return `  ${figure.label}: ${number(figure.value)}${unit}${goalText}${detail}`;
 }
 
 export const percentile = (sorted: readonly number[], p: number): number =>

@@ -116,8 +116,10 @@ export function limits(): MiddlewareHandler {
       // uvicorn answers before FirecREST (or v1's gateway) sees the request: plain text, either generation
       return c.text('Invalid HTTP request received.', 400, { connection: 'close' });
     }
+    // GET and HEAD carry no body; asking the request for one would build a second Request.
+    if (method === 'GET' || method === 'HEAD' || path.startsWith('/s3/')) return next();
     const raw = c.req.raw;
-    if (!raw.body || path.startsWith('/s3/')) return next();
+    if (!raw.body) return next();
     // The default refusal is on the connection too: the client may still be sending.
     const rule = bodyRules.find((r) => r.method === method && r.pattern.test(path));
     const maxBytes = rule?.maxBytes ?? MAX_BODY_BYTES;
