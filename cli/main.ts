@@ -24,6 +24,9 @@ Usage:
                         [--control-url URL] [--job-budget SECONDS] [--expired-token JWT] [--read-only] ...
   f7t-conformance check --embedded [--seed N] [--system NAME] [--out DIR] [--report ...]
   f7t-conformance plan --site site.yaml [--read-only]
+  f7t-conformance load --embedded [--seed N] | --site site.yaml  [--users N] [--duration SECONDS]
+                       [--requests N] [--rate PER_SECOND] [--max-error-rate 0..1] [--poll-interval SECONDS]
+                       [--system NAME] [--out DIR] [--artillery DIR]
   f7t-conformance fuzz [--fuzz-seed N] [--count N]
   f7t-conformance mutants [--only ID,...] [--threshold 95] [--lanes 2] [--json FILE] [--verbose]
 
@@ -31,7 +34,10 @@ check reads FIRECREST_URL, AUTH_TOKEN_URL, FIRECREST_CLIENT_ID, FIRECREST_CLIENT
 FIRECREST_SYSTEM when the matching flags are absent. Exit: 0 PASS (or INCOMPLETE only through
 what the configuration declares), 1 a MUST failed or the deviations file is stale or expired, 2 the
 run could not judge the site (an error, or no MUST ran), 3 --certify and a profile in scope
-INCOMPLETE, 130 interrupted; the first of 130, 1, 2, 3, 0 that applies.`;
+INCOMPLETE, 130 interrupted; the first of 130, 1, 2, 3, 0 that applies.
+load runs simulated users through a submit/poll/upload/download/ls/rm round (against a site only
+when its profile has load: {allowed: true, ...}) and writes load.json and load.html. Exit: 0, 1 the
+error rate passed --max-error-rate, 2 refused or bad usage, 130 interrupted.`;
 
 class UsageError extends Error {}
 
@@ -310,6 +316,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check') return await check(args);
     if (command === 'plan') return await plan(args);
     if (command === 'mutants') return await (await import('./mutants.ts')).mutantsCommand(args);
+    if (command === 'load') return await (await import('./load.ts')).loadCommand(args);
     if (command === 'fuzz') return await (await import('./fuzz.ts')).fuzzCommand(args);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${usage}\n`);
