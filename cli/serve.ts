@@ -36,9 +36,10 @@ export interface RunningSimulator {
 export async function startServer(config: ServeConfig): Promise<RunningSimulator> {
   const started: { simulator?: Simulator } = {};
   const server = serveHttp({
-    fetch: (request: Request) =>
+    // The app gets node-server's bindings: S3 reads large bodies from the socket's message itself.
+    fetch: (request: Request, env: unknown) =>
       started.simulator
-        ? started.simulator.fetch(request)
+        ? started.simulator.app.fetch(request, env)
         : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
     port: config.port,
     hostname: config.host,

@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
-import { S3Error } from '../../engines/objectstore/index.ts';
+import { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import { asBuffer } from '../../engines/content/index.ts';
+import { S3Error, type ObjectStore, type Received } from '../../engines/objectstore/index.ts';
+import type { AppEnv } from '../shared/env.ts';
 
-/** Reads a request body into its chunks, as they arrive, without joining them. */
-export async function readChunks(body: ReadableStream<Uint8Array> | null): Promise<Buffer[]> {
-  const chunks: Buffer[] = [];
-  if (!body) return chunks;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>)
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  return chunks;
+/**
+ * The request body's chunks as they arrive. Served by Node (`@hono/node-server` passing its
+ * bindings), they are read from the socket's message itself: the web stream over it copies every
+ * chunk, which halves the rate of a large upload. In-process requests use the web stream.
+ */
+function bodyOf(c: Context<AppEnv>): AsyncIterable<Uint8Array> {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  if (incoming instanceof Readable && !incoming.readableDidRead && incoming.listenerCount('data') === 0)
+    return incoming as AsyncIterable<Buffer>;
+  return (c.req.raw.body ?? []) as AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -31,20 +38,41 @@ export function decodeAwsChunked(chunks: Buffer[]): Buffer[] {
   }
 }
 
-/** The body of a request as S3 would store it, with its signed payload hash checked. */
-export async function readPayload(request: Request, payloadHash: string): Promise<Buffer[]> {
-  let chunks = await readChunks(request.body);
-  const encoding = request.headers.get('content-encoding') ?? '';
-  if (payloadHash.startsWith('STREAMING-') || encoding.includes('aws-chunked')) chunks = decodeAwsChunked(chunks);
+const isAwsChunked = (c: Context<AppEnv>, payloadHash: string) =>
+  payloadHash.startsWith('STREAMING-') || (c.req.header('content-encoding') ?? '').includes('aws-chunked');
+
+const mismatch = () =>
+  new S3Error(
+    'XAmzContentSHA256Mismatch',
+    "The provided 'x-amz-content-sha256' header does not match what was computed.",
+  );
+
+/**
+ * The body of a request stored as S3 would store it, as it streams in, with its MD5 and the
+ * signed payload hash checked on the way. `aws-chunked` bodies are decoded whole first.
+ */
+export async function receivePayload(c: Context<AppEnv>, payloadHash: string, store: ObjectStore): Promise<Received> {
+  if (isAwsChunked(c, payloadHash)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of bodyOf(c)) chunks.push(asBuffer(chunk));
+    return store.receive(decodeAwsChunked(chunks));
+  }
+  if (!/^[0-9a-f]{64}$/.test(payloadHash)) return store.receive(bodyOf(c));
+  const hash = createHash('sha256');
+  const received = await store.receive(bodyOf(c), (chunk) => hash.update(chunk));
+  if (hash.digest('hex') !== payloadHash) throw mismatch();
+  return received;
+}
+
+/** A small request body (an XML document) as text, with its signed payload hash checked. */
+export async function readPayloadText(c: Context<AppEnv>, payloadHash: string): Promise<string> {
+  let chunks: Buffer[] = [];
+  for await (const chunk of bodyOf(c)) chunks.push(asBuffer(chunk));
+  if (isAwsChunked(c, payloadHash)) chunks = decodeAwsChunked(chunks);
   else if (/^[0-9a-f]{64}$/.test(payloadHash)) {
     const hash = createHash('sha256');
-    for (const c of chunks) hash.update(c);
-    if (hash.digest('hex') !== payloadHash) {
-      throw new S3Error(
-        'XAmzContentSHA256Mismatch',
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      );
-    }
+    for (const chunk of chunks) hash.update(chunk);
+    if (hash.digest('hex') !== payloadHash) throw mismatch();
   }
-  return chunks;
+  return Buffer.concat(chunks).toString('utf8');
 }

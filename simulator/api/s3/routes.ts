@@ -10,7 +10,8 @@ import {
 import type { Verified } from '../../engines/objectstore/sigv4.ts';
 import type { EngineFaults } from '../../../spec/faults.ts';
 import type { AppEnv } from '../shared/env.ts';
-import { readPayload } from './body.ts';
+import { chunksOf } from '../../engines/content/index.ts';
+import { readPayloadText, receivePayload } from './body.ts';
 import { s3Status } from './errors.ts';
 import { elements, escapeXml, unescapeXml, xmlDocument } from './xml.ts';
 
@@ -50,19 +51,6 @@ function byteRange(header: string | undefined, size: number): [number, number] |
   return [start, end];
 }
 
-function slice(object: StoredObject, start: number, end: number): Buffer[] {
-  const out: Buffer[] = [];
-  let offset = 0;
-  for (const chunk of object.chunks) {
-    const from = Math.max(start - offset, 0);
-    const to = Math.min(end + 1 - offset, chunk.length);
-    if (from < to) out.push(chunk.subarray(from, to));
-    offset += chunk.length;
-    if (offset > end) break;
-  }
-  return out;
-}
-
 function objectResponse(object: StoredObject, c: Context<AppEnv>, head: boolean): Response {
   const range = byteRange(c.req.header('range'), object.size);
   const headers: Record<string, string> = {
@@ -75,19 +63,23 @@ function objectResponse(object: StoredObject, c: Context<AppEnv>, head: boolean)
     const [start, end] = range;
     headers['content-range'] = `bytes ${start}-${end}/${object.size}`;
     headers['content-length'] = String(end - start + 1);
-    return new Response(head ? null : toStream(slice(object, start, end)), { status: 206, headers });
+    return new Response(head ? null : toStream(object, start, end + 1), { status: 206, headers });
   }
   headers['content-length'] = String(object.size);
-  return new Response(head ? null : toStream(object.chunks), { status: 200, headers });
+  return new Response(head ? null : toStream(object, 0, object.size), { status: 200, headers });
 }
 
-function toStream(chunks: readonly Buffer[]): ReadableStream<Uint8Array> {
-  let i = 0;
+/** The object's bytes as they are read (from memory or disk), one chunk a pull. */
+function toStream(object: StoredObject, start: number, end: number): ReadableStream<Uint8Array> {
+  const chunks = chunksOf(object.content, start, end)[Symbol.asyncIterator]();
   return new ReadableStream({
-    pull(controller) {
-      const chunk = chunks[i++];
-      if (chunk) controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      else controller.close();
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    },
+    async cancel() {
+      await chunks.return?.(undefined);
     },
   });
 }
@@ -151,7 +143,7 @@ export function createS3Routes(options: S3RoutesOptions) {
     if (key === '') {
       if (q.has('lifecycle')) {
         if (method === 'PUT') {
-          const text = Buffer.concat(await readPayload(c.req.raw, verified.payloadHash)).toString('utf8');
+          const text = await readPayloadText(c, verified.payloadHash);
           const rules = elements(text, 'Rule').map((rule, i) => {
             const days = Number(unescapeXml(elements(elements(rule, 'Expiration')[0] ?? '', 'Days')[0] ?? ''));
             if (!Number.isInteger(days) || days < 1)
@@ -241,7 +233,7 @@ export function createS3Routes(options: S3RoutesOptions) {
     }
     if (method === 'POST' && uploadId) {
       // The completion is read as XML whatever its content type says (FirecREST's jobs send it with curl -d).
-      const text = Buffer.concat(await readPayload(c.req.raw, verified.payloadHash)).toString('utf8');
+      const text = await readPayloadText(c, verified.payloadHash);
       const parts = elements(text, 'Part').map((part) => ({
         number: Number(unescapeXml(elements(part, 'PartNumber')[0] ?? '')),
         etag: unescapeXml(elements(part, 'ETag')[0] ?? ''),
@@ -266,8 +258,8 @@ export function createS3Routes(options: S3RoutesOptions) {
       );
     }
     if (method === 'PUT' && uploadId) {
-      const chunks = await readPayload(c.req.raw, verified.payloadHash);
-      const etag = store.uploadPart(bucket, key, uploadId, Number(q.get('partNumber')), chunks);
+      const body = await receivePayload(c, verified.payloadHash, store);
+      const etag = store.uploadPart(bucket, key, uploadId, Number(q.get('partNumber')), body);
       return new Response(null, { status: 200, headers: { etag } });
     }
     if (method === 'GET' && uploadId) {
@@ -286,8 +278,8 @@ export function createS3Routes(options: S3RoutesOptions) {
       return new Response(null, { status: 204 });
     }
     if (method === 'PUT') {
-      const chunks = await readPayload(c.req.raw, verified.payloadHash);
-      const object = store.put(bucket, key, chunks, c.req.header('content-type') ?? 'binary/octet-stream');
+      const body = await receivePayload(c, verified.payloadHash, store);
+      const object = store.put(bucket, key, body, c.req.header('content-type') ?? 'binary/octet-stream');
       return new Response(null, { status: 200, headers: { etag: object.etag } });
     }
     if (method === 'GET' || method === 'HEAD') return objectResponse(store.get(bucket, key), c, method === 'HEAD');
@@ -315,9 +307,9 @@ export function createS3Routes(options: S3RoutesOptions) {
     if (!(file instanceof File))
       throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.');
     const key = (fields.key ?? '').replace('${filename}', file.name);
-    const object = options
-      .store()
-      .put(bucket, key, [Buffer.from(await file.arrayBuffer())], file.type || 'binary/octet-stream');
+    const store = options.store();
+    const body = await store.receive(file.stream());
+    const object = store.put(bucket, key, body, file.type || 'binary/octet-stream');
     return new Response(null, {
       status: 204,
       headers: { etag: object.etag, location: `${url.origin}/s3/${bucket}/${key}` },

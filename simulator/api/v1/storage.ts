@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Hono } from 'hono';
 import { compress, createArchive, decompress, extractArchive } from '../../engines/fs/archive.ts';
 import { FsError } from '../../engines/fs/index.ts';
+import type { Content } from '../../engines/content/index.ts';
 import { credentialsOf, type ActionResult } from '../../engines/slurm/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
@@ -155,7 +156,7 @@ export function createStorageRoutes(sim: SimulatorContext) {
     );
     void sim.state.objects.whenStored(bucket, key).then((object) => {
       try {
-        sim.state.filesystem(system.name).writeFile(credentialsOf(user), target, object.chunks);
+        sim.state.filesystem(system.name).writeFile(credentialsOf(user), target, object.content);
         tasks().update(task.id, { status: '114', data: taskCodes['114'] });
       } catch (error) {
         tasks().update(task.id, { status: '115', data: error instanceof FsError ? error.message : String(error) });
@@ -172,9 +173,9 @@ export function createStorageRoutes(sim: SimulatorContext) {
     const source = checkInput(fields.sourcePath, 'sourcePath', 'Failed to download file');
     const fs = sim.state.filesystem(system.name);
     const cred = credentialsOf(user);
-    let chunks: readonly Buffer[];
+    let content: Content;
     try {
-      chunks = fs.readChunks(cred, source);
+      content = fs.readContent(cred, source);
     } catch (error) {
       if (!(error instanceof FsError)) throw error;
       throw new V1Error(
@@ -188,7 +189,7 @@ export function createStorageRoutes(sim: SimulatorContext) {
     const task = tasks().create(user.name, 'storage', system.name, { status: '116', data: taskCodes['116'] });
     const bucket = stagingBucket(sim.state.objects, user);
     const key = `${task.id}/${posix.basename(source)}`;
-    sim.state.objects.put(bucket, key, [...chunks]);
+    await sim.state.objects.stage(bucket, key, content);
     const url = presign(sim.s3, 'GET', objectUrl(bucket, key), URL_TTL_S, Date.now());
     tasks().update(task.id, { status: '117', data: { source, system_name: system.name, url } }, { delayed: true });
     return c.json({ success: 'Task created', task_id: task.id, task_url: `/tasks/${task.id}` }, 201);

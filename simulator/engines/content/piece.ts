@@ -25,7 +25,7 @@ export interface ContentStore {
    * Bytes as they arrive (a request body), stored as they come: on disk they are never all in
    * memory. `observe` sees every chunk in order (for the hashes S3 computes on the way).
    */
-  write(source: AsyncIterable<Uint8Array>, observe?: (chunk: Buffer) => void): Promise<Piece>;
+  write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, observe?: (chunk: Buffer) => void): Promise<Piece>;
   /** Removes everything the store wrote. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { FsError, type FsOp } from './errors.ts';
 import { S_IFDIR, S_IFLNK, S_IFREG, STICKY } from './mode.ts';
 import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
+import { bytesOf, createMemoryContentStore, type Content, type ContentStore, type Piece } from '../content/index.ts';
 
 export { FsError, errnos } from './errors.ts';
 export type { Errno, FsOp } from './errors.ts';
@@ -25,7 +26,7 @@ interface Inode {
   mtime: number;
   ctime: number;
   nlink: number;
-  chunks: Buffer[] | undefined;
+  content: Piece[] | undefined;
   size: number;
   children: Map<string, Inode> | undefined;
   target: string | undefined;
@@ -72,12 +73,12 @@ export interface FileSystem {
   writeFile(
     cred: Credentials,
     path: string,
-    data: Uint8Array | string | readonly Buffer[],
+    data: Uint8Array | string | Content,
     options?: { mode?: number; append?: boolean },
   ): Stat;
   readFile(cred: Credentials, path: string): Buffer;
-  /** The file's bytes as the chunks they are stored in, without joining them (for large files). */
-  readChunks(cred: Credentials, path: string): readonly Buffer[];
+  /** The file's bytes as the pieces they are stored in, to stream or share (for large files). */
+  readContent(cred: Credentials, path: string): Content;
   chmod(cred: Credentials, path: string, mode: number): Stat;
   /** Changes owner and/or group: the owner only by root, the group by the owner to one of theirs. */
   chown(cred: Credentials, path: string, uid: number | undefined, gid: number | undefined): Stat;
@@ -95,6 +96,8 @@ export interface FileSystemOptions {
   readonly now: () => number;
   /** Injected faults the file system consults (permissions not enforced...). */
   readonly faults?: EngineFaults;
+  /** Where file bytes are kept; in memory by default. */
+  readonly contents?: ContentStore;
 }
 
 function splitPath(path: string): string[] {
@@ -122,13 +125,14 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       mtime: t,
       ctime: t,
       nlink: type === 'directory' ? 2 : 1,
-      chunks: undefined,
+      content: undefined,
       size: 0,
       children: type === 'directory' ? new Map() : undefined,
       target: undefined,
     };
   };
   const root = make('directory', 0o755, 0, 0);
+  const contents = options.contents ?? createMemoryContentStore();
 
   const faults = options.faults ?? noEngineFaults;
   /**
@@ -289,10 +293,10 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       return toStat(dir);
     },
     writeFile(cred, path, data, opts = {}) {
-      // A list of chunks is kept as it is: large staged files are not copied into one buffer.
+      // Content is shared as it is: a staged file is the object's pieces, never a copy of them.
       const pieces = Array.isArray(data)
-        ? (data as readonly Buffer[])
-        : [typeof data === 'string' ? Buffer.from(data) : Buffer.from(data as Uint8Array)];
+        ? (data as Content)
+        : [contents.fromBytes(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data as Uint8Array))];
       const { node, parent, name } = resolve(cred, path, true);
       let file = node;
       if (!file) {
@@ -303,25 +307,25 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
         if (file.type === 'directory') throw new FsError('EISDIR', path, 'create');
         if (!allows(cred, file, W)) throw new FsError('EACCES', path, 'create');
       }
-      if (pieces.some((piece) => piece.length > 0)) takeSpace(cred, path, 'write');
+      if (pieces.some((piece) => piece.size > 0)) takeSpace(cred, path, 'write');
       if (!opts.append) {
-        file.chunks = undefined;
+        file.content = undefined;
         file.size = 0;
       }
       for (const piece of pieces) {
-        if (piece.length === 0) continue;
-        (file.chunks ??= []).push(piece);
-        file.size += piece.length;
+        if (piece.size === 0) continue;
+        (file.content ??= []).push(piece);
+        file.size += piece.size;
       }
       touch(file);
       return toStat(file);
     },
-    readChunks(cred, path) {
+    readContent(cred, path) {
       const file = existing(cred, path);
       if (file.type === 'directory') throw new FsError('EISDIR', path, 'read');
       if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
       file.atime = options.now();
-      return [...(file.chunks ?? [])];
+      return [...(file.content ?? [])];
     },
     readFile(cred, path) {
       const file = existing(cred, path);
@@ -331,8 +335,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       }
       if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
       file.atime = options.now();
-      if ((file.chunks?.length ?? 0) > 1) file.chunks = [Buffer.concat(file.chunks ?? [])];
-      return file.chunks?.[0] ?? Buffer.alloc(0);
+      return bytesOf(file.content ?? []);
     },
     chmod(cred, path, mode) {
       const node = existing(cred, path);
@@ -416,8 +419,8 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
           for (const [name, child] of [...(node.children ?? [])]) copyNode(child, `${src}/${name}`, `${dst}/${name}`);
           return;
         }
-        const data = fs.readFile(cred, src);
-        fs.writeFile(cred, dst, data, { mode: node.mode });
+        // The copy shares the source's pieces (they never change): no bytes are copied or read.
+        fs.writeFile(cred, dst, fs.readContent(cred, src), { mode: node.mode });
         const copied = existing(cred, dst);
         copied.mode = node.mode;
         copied.mtime = node.mtime;

@@ -1,4 +1,13 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  chunksOf,
+  createMemoryContentStore,
+  sizeOf,
+  type Content,
+  type ContentStore,
+  type Piece,
+} from '../content/index.ts';
 import { S3Error } from './errors.ts';
 
 export { S3Error, s3Codes } from './errors.ts';
@@ -9,16 +18,22 @@ const MIN_PART = 5 * 1024 * 1024;
 
 export interface StoredObject {
   readonly key: string;
-  /** The bytes, as the chunks they arrived in: a multipart object keeps its parts' buffers. */
-  readonly chunks: readonly Buffer[];
+  /** The bytes: a multipart object is its parts' pieces, a staged file the file's own pieces. */
+  readonly content: Content;
   readonly size: number;
   readonly etag: string;
   readonly lastModified: number;
   readonly contentType: string;
 }
 
+/** A body as the store received it: its bytes, stored, and their MD5 (S3's ETag of one part). */
+export interface Received {
+  readonly piece: Piece;
+  readonly md5: Buffer;
+}
+
 interface Part {
-  readonly chunks: Buffer[];
+  readonly piece: Piece;
   readonly size: number;
   readonly etag: string;
   readonly md5: Buffer;
@@ -59,12 +74,22 @@ export interface ObjectStore {
   buckets(): { name: string; created: number }[];
   setLifecycle(bucket: string, rules: LifecycleRule[]): void;
   lifecycle(bucket: string): LifecycleRule[];
-  put(bucket: string, key: string, chunks: Buffer[], contentType?: string): StoredObject;
+  /** Stores a body as it arrives, hashing it on the way; `observe` sees each chunk too. */
+  receive(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    observe?: (chunk: Buffer) => void,
+  ): Promise<Received>;
+  put(bucket: string, key: string, body: Received, contentType?: string): StoredObject;
+  /**
+   * Stores content the site already holds (a file staged for download) under a key, sharing its
+   * pieces; the ETag is computed without blocking the event loop.
+   */
+  stage(bucket: string, key: string, content: Content): Promise<StoredObject>;
   get(bucket: string, key: string): StoredObject;
   delete(bucket: string, key: string): void;
   list(bucket: string, options: { prefix?: string; delimiter?: string; maxKeys?: number; after?: string }): ListResult;
   createUpload(bucket: string, key: string): string;
-  uploadPart(bucket: string, key: string, uploadId: string, part: number, chunks: Buffer[]): string;
+  uploadPart(bucket: string, key: string, uploadId: string, part: number, body: Received): string;
   listParts(bucket: string, key: string, uploadId: string): { number: number; size: number; etag: string }[];
   complete(bucket: string, key: string, uploadId: string, parts: { number: number; etag: string }[]): StoredObject;
   abort(bucket: string, key: string, uploadId: string): void;
@@ -75,15 +100,17 @@ export interface ObjectStore {
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.:-]{1,61}[a-z0-9]$/;
-const md5 = (chunks: readonly Buffer[]) => {
-  const hash = createHash('md5');
-  for (const c of chunks) hash.update(c);
-  return hash.digest();
-};
+/** Bytes hashed between turns of the event loop when the store hashes content itself. */
+const HASH_SLICE = 4 * 1024 * 1024;
 const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
 
 /** An S3-like store: buckets, objects, multipart uploads and expiry by lifecycle rules. */
-export function createObjectStore(options: { readonly now: () => number }): ObjectStore {
+export function createObjectStore(options: {
+  readonly now: () => number;
+  /** Where object bytes are kept; in memory by default. */
+  readonly contents?: ContentStore;
+}): ObjectStore {
+  const storage = options.contents ?? createMemoryContentStore();
   const buckets = new Map<string, Bucket>();
   let uploadCounter = 0;
   const waiters = new Map<string, ((object: StoredObject) => void)[]>();
@@ -147,17 +174,48 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
       bucketOf(name).lifecycle = rules;
     },
     lifecycle: (name) => bucketOf(name).lifecycle,
-    put(name, key, chunks, contentType = 'binary/octet-stream') {
+    async receive(source, observe) {
+      const hash = createHash('md5');
+      const piece = await storage.write(source, (chunk) => {
+        hash.update(chunk);
+        observe?.(chunk);
+      });
+      return { piece, md5: hash.digest() };
+    },
+    put(name, key, body, contentType = 'binary/octet-stream') {
       const bucket = bucketOf(name);
       const object = {
         key,
-        chunks,
-        size: chunks.reduce((n, c) => n + c.length, 0),
-        etag: `"${md5(chunks).toString('hex')}"`,
+        content: [body.piece],
+        size: body.piece.size,
+        etag: `"${body.md5.toString('hex')}"`,
         lastModified: options.now(),
         contentType,
       };
       bucket.objects.set(key, object);
+      return stored(name, object);
+    },
+    async stage(name, key, content) {
+      bucketOf(name);
+      const hash = createHash('md5');
+      let since = 0;
+      for await (const chunk of chunksOf(content)) {
+        hash.update(chunk);
+        since += chunk.length;
+        if (since >= HASH_SLICE) {
+          since = 0;
+          await yieldToLoop();
+        }
+      }
+      const object = {
+        key,
+        content,
+        size: sizeOf(content),
+        etag: `"${hash.digest('hex')}"`,
+        lastModified: options.now(),
+        contentType: 'binary/octet-stream',
+      };
+      bucketOf(name).objects.set(key, object);
       return stored(name, object);
     },
     get(name, key) {
@@ -198,7 +256,7 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
       bucket.uploads.set(id, { key, initiated: options.now(), parts: new Map() });
       return id;
     },
-    uploadPart(name, key, id, number, chunks) {
+    uploadPart(name, key, id, number, body) {
       if (!Number.isInteger(number) || number < 1 || number > 10_000) {
         throw new S3Error(
           'InvalidArgument',
@@ -207,9 +265,8 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
         );
       }
       const upload = uploadOf(bucketOf(name), key, id);
-      const digest = md5(chunks);
-      const etag = `"${digest.toString('hex')}"`;
-      upload.parts.set(number, { chunks, size: chunks.reduce((n, c) => n + c.length, 0), etag, md5: digest });
+      const etag = `"${body.md5.toString('hex')}"`;
+      upload.parts.set(number, { piece: body.piece, size: body.piece.size, etag, md5: body.md5 });
       return etag;
     },
     pendingUploads(name) {
@@ -253,7 +310,7 @@ export function createObjectStore(options: { readonly now: () => number }): Obje
         .digest('hex')}-${chosen.length}"`;
       const object = {
         key,
-        chunks: chosen.flatMap((p) => p.chunks),
+        content: chosen.map((p) => p.piece),
         size: chosen.reduce((n, p) => n + p.size, 0),
         etag,
         lastModified: options.now(),

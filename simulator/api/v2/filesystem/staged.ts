@@ -118,7 +118,7 @@ export function createStagedRoutes(sim: SimulatorContext, publicUrl: string) {
               stderr: `${dateU(sim.state.clock.now())} Target path ${target} is a directory\n`,
             };
           }
-          fs.writeFile(credentialsOf(user), target, object.chunks);
+          fs.writeFile(credentialsOf(user), target, object.content);
         } catch (error) {
           if (!(error instanceof FsError)) throw error;
           return {
@@ -159,10 +159,11 @@ export function createStagedRoutes(sim: SimulatorContext, publicUrl: string) {
       name: 'OutgressFileTransfer',
       script: `# uploads '${source}' to s3://${bucket}/${key} in parts`,
       account: body.account,
-      work: (job) => {
+      work: async (job) => {
         const t = dateU(sim.state.clock.now());
         try {
-          store().put(bucket, key, [...fs.readChunks(credentialsOf(user), source)]);
+          // The object shares the file's pieces; only the ETag's hash reads them.
+          await store().stage(bucket, key, fs.readContent(credentialsOf(user), source));
         } catch (error) {
           if (error instanceof S3Error)
             return Promise.resolve({ exitCode: 1, stdout: '', stderr: `${t} ${error.message}\n` });
