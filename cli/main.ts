@@ -5,6 +5,7 @@ import type { Fault } from '../spec/faults.ts';
 import type { ClientCredentials, TargetConfig } from '../suites/harness/config.ts';
 import { readDeviations, type Deviation } from '../reporters/deviations.ts';
 import { optInProfiles } from '../spec/run-scope.ts';
+import { checkDataDir } from '../simulator/engines/content/index.ts';
 import { describeServer, startServer } from './serve.ts';
 import { loginsOf, parseLogin, parsePublicClient, parseRedirectUris } from './login-options.ts';
 import { shapeFromProfile } from './site-shape.ts';
@@ -15,7 +16,7 @@ const usage = `f7t-conformance: conformance harness and simulator for FirecREST
 Usage:
   f7t-conformance serve [--site site.yaml] [--port 8000] [--host 127.0.0.1] [--seed N]
                         [--client ID:SECRET:USERNAME]... [--clock real|manual|scaled:K] [--public-url URL]
-                        [--no-control-plane] [--private-jobs] [--token-ttl SECONDS]
+                        [--no-control-plane] [--private-jobs] [--token-ttl SECONDS] [--data-dir DIR]
                         [--user NAME:PASSWORD]... [--public-client ID[:REDIRECT_URI]]... [--redirect-uri ID=URI]...
   f7t-conformance check --site site.yaml [--read-only] [--deviations FILE] [--filter TEXT] [--out DIR]
                         [--report console,junit,json,html] [--no-progress] [--certify] [--profile NAME]...
@@ -84,12 +85,21 @@ async function serve(args: string[]): Promise<number> {
       'no-control-plane': { type: 'boolean', default: false },
       'private-jobs': { type: 'boolean', default: false },
       'token-ttl': { type: 'string' },
+      'data-dir': { type: 'string' },
       user: { type: 'string', multiple: true, default: [] },
       'public-client': { type: 'string', multiple: true, default: [] },
       'redirect-uri': { type: 'string', multiple: true, default: [] },
     },
   });
   const controlPlane = !values['no-control-plane'];
+  const dataDir = values['data-dir'];
+  if (dataDir !== undefined) {
+    try {
+      checkDataDir(dataDir);
+    } catch (error) {
+      throw new UsageError(`--data-dir: ${(error as Error).message}`);
+    }
+  }
   // A site profile shapes the simulator and, unless told otherwise, says where it listens.
   const profile = values.site ? siteProfile(values.site) : undefined;
   let login;
@@ -130,6 +140,7 @@ async function serve(args: string[]): Promise<number> {
     // Over 30 s: FirecREST refuses a token with less than 30 s left.
     tokenTtlS: parseInteger('--token-ttl', values['token-ttl'], 31, 86_400),
     login,
+    dataDir,
   });
   process.stdout.write(`${await describeServer(running, controlPlane)}\n`);
   await new Promise<void>((resolve) => {

@@ -17,6 +17,8 @@ export interface ServeConfig {
   readonly site?: SiteShape | undefined;
   /** How long the issuer's tokens live (default 300 s, as Keycloak's). */
   readonly tokenTtlS?: number | undefined;
+  /** Keep file and object bytes under this directory instead of in memory. */
+  readonly dataDir?: string | undefined;
   /** The browser login: passwords, public clients (default `portal`), registered redirect URIs. */
   readonly login?: {
     readonly logins: readonly LoginShape[];
@@ -63,17 +65,21 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
     ...(config.login?.logins.length ? { logins: config.login.logins } : {}),
     ...(config.login?.publicClients ? { publicClients: config.login.publicClients } : {}),
     ...(config.login ? { redirectUris: config.login.redirectUris } : {}),
+    ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
   });
   started.simulator = simulator;
   return {
     simulator,
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      // What the site wrote to its data directory goes when it stops.
+      await simulator.state.close();
+    },
   };
 }
 
@@ -92,6 +98,7 @@ export async function describeServer(running: RunningSimulator, controlPlane: bo
     `  OIDC discovery:  ${simulator.issuer}/.well-known/openid-configuration`,
     `  S3 endpoint:     ${simulator.s3.endpoint} (path-style; access key ${simulator.s3.credentials.accessKeyId}, secret ${simulator.s3.credentials.secretAccessKey}, region ${simulator.s3.credentials.region})`,
     controlPlane ? `  control plane:   ${url}/_sim` : '  control plane:   off',
+    `  file data:       ${simulator.state.contents.directory ?? 'in memory'}`,
     '  clients (client_credentials):',
     ...simulator.clients.map((c) => `    ${`${c.id} / ${c.secret}`.padEnd(width)}  -> ${c.username}`),
     `  browser login:   ${simulator.issuer}/authorize (authorization code + PKCE; password of a user without --user: NAME-password)`,

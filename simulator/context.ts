@@ -35,6 +35,11 @@ export interface SimulatorOptions {
   readonly redirectUris?: Readonly<Record<string, readonly string[]>>;
   readonly tokenTtlS?: number;
   readonly startAt?: number;
+  /**
+   * Keep file and object bytes as files under this directory (in a directory of the site's own,
+   * removed at reset and close) instead of in memory, so a site can hold more than memory.
+   */
+  readonly dataDir?: string;
 }
 
 export interface PopulateOptions {

@@ -86,6 +86,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       privateJobs,
       startAt: options.startAt,
       faults: engineFaults,
+      dataDir: options.dataDir,
     });
 
   const [idp, spec] = await Promise.all([
@@ -112,7 +113,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
 
   const control: Control = {
     reset() {
+      const previous = context.state;
       context.state = build();
+      // What the old site wrote to its data directory goes with it.
+      void previous.close();
       faults.length = 0;
       // Ids seed the faults' draws: a reset site replays the same failures.
       nextFault = 1;

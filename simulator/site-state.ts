@@ -8,6 +8,7 @@ import type { Site, User } from './engines/site/types.ts';
 import { createScheduler, type Scheduler } from './engines/slurm/index.ts';
 import { createTaskStore, type TaskStore } from './engines/tasks/index.ts';
 import { createObjectStore, type ObjectStore } from './engines/objectstore/index.ts';
+import { createDiskContentStore, createMemoryContentStore, type ContentStore } from './engines/content/index.ts';
 
 /** Everything a reset throws away and rebuilds: the site, its clock, files and jobs. */
 export interface SiteState {
@@ -19,6 +20,10 @@ export interface SiteState {
   readonly tasks: TaskStore;
   /** The S3-compatible staging area. */
   readonly objects: ObjectStore;
+  /** Where the bytes of files and objects are kept (memory, or a directory). */
+  readonly contents: ContentStore;
+  /** Removes what the site wrote outside memory (its data directory); the state is not used after. */
+  close(): Promise<void>;
   user(name: string): User | undefined;
   /** Names of uids and gids, as /etc/passwd and /etc/group give them. */
   readonly names: NameDirectory;
@@ -35,6 +40,8 @@ export interface SiteStateOptions {
   readonly startAt?: number | undefined;
   /** Injected engine faults, consulted by the file systems and the scheduler. */
   readonly faults?: EngineFaults | undefined;
+  /** Keep bytes under this directory instead of in memory (see SimulatorOptions.dataDir). */
+  readonly dataDir?: string | undefined;
 }
 
 export function createSiteState(options: SiteStateOptions): SiteState {
@@ -42,9 +49,14 @@ export function createSiteState(options: SiteStateOptions): SiteState {
   const clock = createClock({ mode: options.clockMode, scale: options.clockScale, start: startedAt });
   const site = generateSite(options.shape, { seed: options.seed, startedAt });
   const users = new Map(site.users.map((u) => [u.name, u]));
+  const contents = options.dataDir ? createDiskContentStore(options.dataDir) : createMemoryContentStore();
   const filesystems = new Map<string, FileSystem>();
   for (const system of site.systems) {
-    const fs = createFileSystem({ now: () => clock.now(), ...(options.faults ? { faults: options.faults } : {}) });
+    const fs = createFileSystem({
+      now: () => clock.now(),
+      contents,
+      ...(options.faults ? { faults: options.faults } : {}),
+    });
     for (const mount of system.fileSystems) {
       fs.mkdir(ROOT, mount.path, { mode: 0o755, parents: true });
       fs.chmod(ROOT, mount.path, mount.mode ?? 0o755);
@@ -75,7 +87,9 @@ export function createSiteState(options: SiteStateOptions): SiteState {
     filesystems,
     scheduler,
     tasks: createTaskStore({ now: () => clock.now() }),
-    objects: createObjectStore({ now: () => clock.now() }),
+    objects: createObjectStore({ now: () => clock.now(), contents }),
+    contents,
+    close: () => contents.close(),
     user: (name) => users.get(name),
     filesystem,
     names: createNameDirectory(site),
