@@ -61,6 +61,8 @@ export function artilleryScenario(plan: LoadPlan, profile: SiteProfile | undefin
       target: profile?.firecrest.v2 ?? SERVE_DEFAULTS.baseUrl,
       phases: [{ name: 'users arrive', duration: 1, arrivalCount: plan.users }],
       processor: `./${ARTILLERY_PROCESSOR}`,
+      // Latency per OpenAPI operation (each request is named after it), not per concrete URL.
+      plugins: { 'metrics-by-endpoint': { useOnlyRequestNames: true } },
       variables: {
         system: system ?? profile?.systems[0]?.name ?? 'daint',
         tokenUrl: profile?.auth.tokenUrl ?? SERVE_DEFAULTS.tokenUrl,

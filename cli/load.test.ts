@@ -198,6 +198,7 @@ test('the Artillery export: required keys, no secret, and every URL an operation
   expect(doc.config.target).toBe('https://api.example.org/v2');
   expect(doc.config.phases[0]?.arrivalCount).toBe(8);
   expect(doc.config.processor).toBe(`./${ARTILLERY_PROCESSOR}`);
+  expect(doc.config.plugins).toEqual({ 'metrics-by-endpoint': { useOnlyRequestNames: true } });
   expect(doc.config.variables).toMatchObject({ system: 'daint', tokenUrl: 'https://api.example.org/auth/token' });
   const [scenario] = doc.scenarios;
   expect(scenario).toMatchObject({ beforeScenario: 'setUp', beforeRequest: 'setAuthorization' });
