@@ -116,6 +116,18 @@ describe('load --site against serve', () => {
     expect(await listing.text()).not.toContain('f7t-load-');
   }, 60_000);
 
+  test('--requests: the rounds stop at the budget, then clean up past it', async () => {
+    const out = tempDir();
+    const profile = profileFile(site.url, 'load: { allowed: true, maxUsers: 4, maxRequestsPerSecond: 1000 }\n');
+    const result = await runCli(['load', '--site', profile, '--requests', '40', '--duration', '30', '--out', out]);
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.stoppedBy).toBe('requests');
+    expect(report.elapsedS).toBeLessThan(30);
+    const tokens = report.operations.find((o) => o.operation.startsWith('POST {token endpoint}'))?.count ?? 0;
+    expect(report.totals.requests - tokens - report.totals.cleanupRequests).toBe(40);
+  }, 60_000);
+
   test('an error rate over the threshold exits 1, the errors named by operation and status', async () => {
     const fault = await fetch(`${site.url}/_sim/faults`, {
       method: 'POST',

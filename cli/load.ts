@@ -143,6 +143,7 @@ async function load(args: string[]): Promise<number> {
   const { values } = parseLoadArgs(args);
   if (Boolean(values.embedded) === Boolean(values.site))
     throw new LoadUsageError('load takes --embedded or --site site.yaml');
+  if (values.site && values.seed !== undefined) throw new LoadUsageError('--seed works with --embedded only');
   const profile = values.site ? readProfile(values.site) : undefined;
   const settings = settingsOf(values, profile);
   for (const line of settings.limits?.clamped ?? [])

@@ -6,6 +6,7 @@ import { formatMs, formatRate, type LoadReport, type OperationLoad } from './loa
 // style sheet, no script, a content-security policy that allows no request). Every text is escaped.
 
 const LOAD_STYLE = `
+.factcols.one{grid-template-columns:minmax(0,1fr)}
 .bars{display:grid;gap:2px;min-width:180px}
 .bar{height:8px;border-radius:2px;background:var(--pass-line)}
 .bar.p99{background:var(--warn-line)}
@@ -75,7 +76,7 @@ export function loadHtml(report: LoadReport): string {
 <body><main>
 <div class="top">
 <div class="title"><p class="kicker">f7t-conformance load</p><h1>${e(target.site ?? target.baseUrl)}</h1></div>
-<div class="factcols"><dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(maskSecrets(v))}</dd>`).join('')}</dl></div>
+<div class="factcols one"><dl class="facts">${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(maskSecrets(v))}</dd>`).join('')}</dl></div>
 <div class="verdict v-${state}"><span class="label">exit ${e(report.exit.code)}</span><strong>${e(totals.throughput.toFixed(1))} requests/s</strong>
 <span class="why">${e(report.exit.reason)}</span>
 <ul class="tally"><li><b>${e(totals.requests)}</b> requests</li><li><b>${e(totals.errors)}</b> errors (${e(formatRate(totals.errorRate))})</li>
