@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { ClosingLineReporter } from './reporters/closing-line.ts';
 
@@ -24,6 +25,10 @@ export default defineConfig({
     exclude: ['node_modules/**', 'reports/**'],
     provide: { target: { kind: 'embedded' } },
     testTimeout: 30_000,
+    // Many files spend their time waiting (on child processes running the command, a browser, the
+    // Docker engine, a token's expiry), so more files run at once than there are cores; vitest's
+    // default (cores - 1) runs one file at a time on a 2-core machine.
+    maxWorkers: Math.max(4, availableParallelism()),
     reporters: ['default', new ClosingLineReporter()],
     projects: [
       {

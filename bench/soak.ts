@@ -17,6 +17,11 @@ export interface LoadOptions {
   readonly sampleEveryS?: number;
   /** Every so many iterations a worker also submits and cancels a job and makes a v1 task (default 5). */
   readonly jobEvery?: number;
+  /**
+   * Rounds a second, over all workers: a constant load, paced from the start of the run. Without
+   * it the workers go as fast as the site answers.
+   */
+  readonly roundsPerSecond?: number;
 }
 
 export interface LoadReport {
@@ -190,9 +195,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   let iterations = 0;
   const made = new Map<number, number>();
+  // Each worker's rounds are due at fixed times from the start; a late round does not bunch the next.
+  const period = options.roundsPerSecond ? (1000 * options.workers) / options.roundsPerSecond : 0;
+  const due = async (worker: number, i: number) => {
+    const wait = started + period * (i + worker / options.workers) - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
   await Promise.all(
     Array.from({ length: options.workers }, async (_, worker) => {
       for (let i = 0; options.iterations === undefined ? !over() : i < options.iterations; i++) {
+        if (period > 0) await due(worker, i);
         await iteration(worker, i);
         iterations++;
         made.set(worker, i + 1);

@@ -2,86 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT } from '../simulator/engines/fs/index.ts';
-import { runCli, type CliOptions } from './run-cli.ts';
-import { startServer, type RunningSimulator, type ServeConfig } from './serve.ts';
+import { check, inventory, profileText, startSite } from './live-site.ts';
+import { runCli } from './run-cli.ts';
+import type { RunningSimulator } from './serve.ts';
 import { shapeFromProfile } from './site-shape.ts';
 import { readSiteProfile } from './site-profile.ts';
 
 // A live run (no control plane) against `serve` on a port: afterwards, also after Ctrl-C, the
-// site holds nothing the run made. The test looks inside the simulator to be sure.
-
-function profileText(origin: string): string {
-  return [
-    'name: live-test',
-    'firecrest:',
-    `  v2: ${origin}/v2`,
-    `  v1: ${origin}/v1`,
-    'auth:',
-    `  tokenUrl: ${origin}/auth/token`,
-    'identities:',
-    '  - { clientId: alice-client, clientSecret: alice-secret, username: alice }',
-    '  - { clientId: bob-client, clientSecret: bob-secret, username: bob }',
-    'systems:',
-    '  - { name: daint, partitions: [normal, debug] }',
-    'scratch: /scratch/{username}',
-    'jobs: { partition: normal, budget: 120 }',
-    'transfer:',
-    '  s3:',
-    `    endpoint: ${origin}/s3`,
-    '    accessKeyId: f7t-sim-access-key',
-    '    secretAccessKey: f7t-sim-secret-key',
-    '',
-  ].join('\n');
-}
-
-/** A simulator on a free port of this machine, live (no control plane) unless told otherwise. */
-const startSite = (config: Partial<ServeConfig>) =>
-  startServer({
-    port: 0,
-    host: '127.0.0.1',
-    seed: undefined,
-    clients: [],
-    publicUrl: undefined,
-    clock: { mode: 'real' },
-    controlPlane: false,
-    privateJobs: false,
-    ...config,
-  });
-
-/** Everything on the site a run could leave behind: paths, active jobs, objects and open uploads. */
-function inventory(running: RunningSimulator) {
-  const { state } = running.simulator;
-  const paths: string[] = [];
-  const walk = (system: string, path: string) => {
-    const fs = state.filesystem(system);
-    for (const entry of fs.list(ROOT, path)) {
-      const full = `${path === '/' ? '' : path}/${entry.name}`;
-      paths.push(`${system}:${full}`);
-      if (entry.stat.type === 'directory') walk(system, full);
-    }
-  };
-  const systems = ['daint'];
-  for (const system of systems) walk(system, '/');
-  state.scheduler.sync();
-  const active: string[] = [];
-  for (const system of systems) {
-    const alice = state.user('alice');
-    if (!alice) throw new Error('no alice');
-    for (const job of state.scheduler.list(system, alice, { allUsers: true }))
-      if (job.state === 'PENDING' || job.state === 'RUNNING') active.push(`${system}:${job.id} ${job.name}`);
-  }
-  const objects: string[] = [];
-  for (const bucket of state.objects.buckets()) {
-    for (const o of state.objects.list(bucket.name, { maxKeys: 1000 }).contents)
-      objects.push(`${bucket.name}/${o.key}`);
-    for (const u of state.objects.pendingUploads(bucket.name)) objects.push(`${bucket.name}/${u.key} (upload)`);
-  }
-  return { paths, active, objects };
-}
-
-const check = (args: string[], onStderr?: CliOptions['onStderr']) =>
-  runCli(['check', ...args], { timeoutMs: 240_000, ...(onStderr ? { onStderr } : {}) });
+// site holds nothing the run made. The test looks inside the simulator to be sure. The runs that
+// wait on the wall clock are in live-waits.test.ts, so that the two files run side by side.
 
 describe('a live run against serve', () => {
   let running: RunningSimulator;
@@ -224,73 +153,3 @@ test('plan asks the site only GETs and token requests, and prints the matrix', a
     await running.close();
   }
 }, 60_000);
-
-test("without an expired token, the expired-token check waits for the run's first token to expire", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'f7t-aging-'));
-  // Tokens that live 40 s (FirecREST refuses one with under 30 s left): the wait stays short.
-  const running = await startSite({ tokenTtlS: 40 });
-  try {
-    const site = join(dir, 'site.yaml');
-    writeFileSync(site, profileText(running.url));
-    const plan = await runCli(['plan', '--site', site]);
-    expect(plan.stdout).toMatch(
-      /V2-AUTH-EXPIRED-001( and V1-AUTH-003 wait| waits) for the run's first token to expire \(it lives (39|40) s;/,
-    );
-    const out = join(dir, 'out');
-    const result = await runCli(
-      ['check', '--site', site, '--out', out, '--report', 'json', '--filter', 'V2-AUTH-EXPIRED-001|V1-AUTH-003'],
-      {
-        timeoutMs: 180_000,
-      },
-    );
-    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-      results: { requirement: string; outcome: string; waitMs?: number; reason?: string }[];
-    };
-    const expired = report.results.filter((r) => r.requirement === 'V2-AUTH-EXPIRED-001');
-    expect(expired, result.stdout + result.stderr).toHaveLength(1);
-    expect(expired[0]?.outcome, expired[0]?.reason).toBe('pass');
-    // The wait is reported as waiting, apart from the API's time.
-    // v1's check uses the same token: whichever runs first waits, the other finds it expired.
-    const v1 = report.results.find((r) => r.requirement === 'V1-AUTH-003');
-    expect(v1?.outcome, v1?.reason).toBe('pass');
-    expect((expired[0]?.waitMs ?? 0) + (v1?.waitMs ?? 0)).toBeGreaterThan(20_000);
-    // The site was asked with a token it had issued and that had expired: its answer was 401.
-    const refused = running.simulator.control
-      .journal()
-      .filter((e) => e.path === '/v2/status/systems' && e.status === 401);
-    expect(refused.length).toBeGreaterThan(0);
-  } finally {
-    await running.close();
-  }
-}, 200_000);
-
-test('on a v1-only site, a job whose cancel went astray is found by the scan and cancelled', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'f7t-v1-only-'));
-  // A real clock: the job (sleep 600) is still running when the scan comes, however slow the machine.
-  const running = await startSite({});
-  // The check's own cancel and the cleanup's first are acknowledged with a task and lost: only the
-  // scan of the job list is left to find the job.
-  const task = '0123456789abcdef0123456789abcdef';
-  running.simulator.control.injectFault({
-    method: 'DELETE',
-    path: '/v1/compute/jobs/*',
-    status: 200,
-    body: { success: 'Task created', task_id: task, task_url: `/tasks/${task}` },
-    times: 2,
-  });
-  try {
-    const site = join(dir, 'v1-only.yaml');
-    writeFileSync(site, profileText(running.url).replace(/^ {2}v2: .*\n/m, ''));
-    const out = join(dir, 'out');
-    const result = await check(['--site', site, '--out', out, '--report', 'json', '--filter', 'V1-COMPUTE-JOBS-001']);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-      cleanup: { done: string[]; leftovers: unknown[] };
-    };
-    expect(report.cleanup.done.filter((line) => /^cancelled job \d+ on daint/.test(line))).toHaveLength(1);
-    expect(report.cleanup.leftovers).toEqual([]);
-    expect(inventory(running).active).toEqual([]);
-  } finally {
-    await running.close();
-  }
-}, 240_000);
