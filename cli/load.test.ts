@@ -203,6 +203,7 @@ test('the Artillery export: required keys, no secret, and every URL an operation
       target: string;
       phases: { arrivalCount: number }[];
       processor: string;
+      plugins: unknown;
       variables: Record<string, unknown>;
     };
     scenarios: { beforeScenario: string; beforeRequest: string; flow: { loop: unknown[]; whileTrue: string }[] }[];
