@@ -70,3 +70,28 @@ describe('rename and copy', () => {
     expect(() => fs.copy(bob, '/home/alice/b.txt', '/home')).toThrow(expect.objectContaining({ code: 'EACCES' }));
   });
 });
+
+describe('listing order', () => {
+  test('a listed directory lists what every later change left, sorted, with current stats', () => {
+    const fs = tree();
+    const listed = (path: string) => fs.list(alice, path).map((e) => `${e.name}:${e.stat.size}`);
+    fs.mkdir(alice, '/home/alice/d');
+    fs.mkdir(alice, '/home/alice/e');
+    for (const name of ['m', 'b', 'z']) fs.writeFile(alice, `/home/alice/d/${name}`, name);
+    expect(listed('/home/alice/d')).toEqual(['b:1', 'm:1', 'z:1']);
+    fs.writeFile(alice, '/home/alice/d/a', 'aa');
+    fs.writeFile(alice, '/home/alice/d/m', 'mmm');
+    expect(listed('/home/alice/d')).toEqual(['a:2', 'b:1', 'm:3', 'z:1']);
+    fs.rm(alice, '/home/alice/d/b');
+    fs.rename(alice, '/home/alice/d/z', '/home/alice/e');
+    fs.symlink(alice, 'a', '/home/alice/d/c');
+    expect(listed('/home/alice/d')).toEqual(['a:2', 'c:1', 'm:3']);
+    expect(listed('/home/alice/e')).toEqual(['z:1']);
+    fs.rename(alice, '/home/alice/e/z', '/home/alice/d/a');
+    fs.copy(alice, '/home/alice/d', '/home/alice/e');
+    expect(listed('/home/alice/d')).toEqual(['a:1', 'c:1', 'm:3']);
+    expect(fs.readdir(alice, '/home/alice/e')).toEqual(['d']);
+    fs.rm(alice, '/home/alice/e/d', { recursive: true });
+    expect(fs.readdir(alice, '/home/alice/e')).toEqual([]);
+  });
+});

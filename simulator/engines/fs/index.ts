@@ -220,7 +220,25 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
     node.mtime = node.ctime = options.now();
   };
 
+  /**
+   * Each directory's children in `ls` order, kept until the directory changes: listing a large
+   * directory again neither sorts it nor looks its names up again. Every add and delete of a child
+   * forgets its directory's entry.
+   */
+  const sortedNames = new WeakMap<Inode, { names: readonly string[]; nodes: readonly Inode[] }>();
+  const inOrder = (dir: Inode) => {
+    let sorted = sortedNames.get(dir);
+    if (!sorted) {
+      const children = dir.children ?? new Map<string, Inode>();
+      const names = [...children.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      sorted = { names, nodes: names.map((name) => children.get(name) as Inode) };
+      sortedNames.set(dir, sorted);
+    }
+    return sorted;
+  };
+
   const addChild = (parent: Inode, name: string, child: Inode) => {
+    sortedNames.delete(parent);
     parent.children?.set(name, child);
     if (child.type === 'directory') parent.nlink++;
     touch(parent);
@@ -248,6 +266,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       }
     }
     removable(cred, parent, node, path);
+    sortedNames.delete(parent);
     parent.children?.delete(name);
     if (node.type === 'directory') parent.nlink--;
     touch(parent);
@@ -267,9 +286,8 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       if (dir.type !== 'directory') throw new FsError('ENOTDIR', path, 'open');
       if (!allows(cred, dir, R | X)) throw new FsError('EACCES', path, 'open');
       dir.atime = options.now();
-      return [...(dir.children ?? [])]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, node]) => ({ name, stat: toStat(node) }));
+      const { names, nodes } = inOrder(dir);
+      return names.map((name, i) => ({ name, stat: toStat(nodes[i] as Inode) }));
     },
     readdir: (cred, path) => fs.list(cred, path).map((e) => e.name),
     mkdir(cred, path, opts = {}) {
@@ -394,6 +412,7 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       const norm = (p: string) => `${posix.normalize(p).replace(/\/+$/, '')}/`;
       if (source.node.type === 'directory' && norm(to).startsWith(norm(from)))
         throw new FsError('EINVAL', to, 'create');
+      sortedNames.delete(source.parent);
       source.parent.children?.delete(source.name);
       if (source.node.type === 'directory') source.parent.nlink--;
       touch(source.parent);

@@ -11,7 +11,7 @@ import type { AppEnv } from '../../shared/env.ts';
 import { currentUser, queryBool, readJson, validateBody } from '../request.ts';
 import { MAX_OPS_FILE_SIZE } from '../status.ts';
 import { remoteFailure, run, type Command } from './commands.ts';
-import { fileModel, listPath } from '../../shared/listing.ts';
+import { fileModel, listingJson } from '../../shared/listing.ts';
 import { compressionOf, matchPatternOf } from './archive-options.ts';
 import { checkPath } from './paths.ts';
 
@@ -75,8 +75,8 @@ export function createOpsRoutes(sim: SimulatorContext) {
 
   app.get('/:system/ops/ls', (c) => {
     const { fs, cred, path } = target(c, c.req.query('path'));
-    const output = run('ls', () =>
-      listPath(fs, cred, path, sim.state.names, {
+    const body = run('ls', () =>
+      listingJson(fs, cred, path, sim.state.names, {
         showHidden: queryBool(c, 'showHidden'),
         numericUid: queryBool(c, 'numericUid'),
         recursive: queryBool(c, 'recursive'),
@@ -84,7 +84,7 @@ export function createOpsRoutes(sim: SimulatorContext) {
         outputLimit: MAX_OPS_FILE_SIZE,
       }),
     );
-    return c.json({ output });
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
   const headOrTail = (which: 'head' | 'tail', skipName: 'skipTrailing' | 'skipHeading') => (c: Context<AppEnv>) => {
