@@ -82,9 +82,10 @@ export interface ObjectStore {
   put(bucket: string, key: string, body: Received, contentType?: string): StoredObject;
   /**
    * Stores content the site already holds (a file staged for download) under a key, sharing its
-   * pieces; the ETag is computed without blocking the event loop.
+   * pieces; the ETag is computed without blocking the event loop. With `partSize`, as a multipart
+   * upload in parts of that size would store it (its ETag `"<md5 of the parts' md5s>-<parts>"`).
    */
-  stage(bucket: string, key: string, content: Content): Promise<StoredObject>;
+  stage(bucket: string, key: string, content: Content, partSize?: number): Promise<StoredObject>;
   get(bucket: string, key: string): StoredObject;
   delete(bucket: string, key: string): void;
   list(bucket: string, options: { prefix?: string; delimiter?: string; maxKeys?: number; after?: string }): ListResult;
@@ -111,6 +112,31 @@ export function createObjectStore(options: {
   readonly contents?: ContentStore;
 }): ObjectStore {
   const storage = options.contents ?? createMemoryContentStore();
+  // The MD5 of every piece received: a staged file made of uploaded parts is not hashed again.
+  const received = new WeakMap<Piece, Buffer>();
+  /** The MD5 of bytes `start` to `end`, hashed a slice per turn of the event loop unless known. */
+  const md5Of = async (content: Content, start: number, end: number): Promise<Buffer> => {
+    let offset = 0;
+    for (const piece of content) {
+      if (offset === start && offset + piece.size === end) {
+        const known = received.get(piece);
+        if (known) return known;
+      }
+      offset += piece.size;
+      if (offset > start) break;
+    }
+    const hash = createHash('md5');
+    let since = 0;
+    for await (const chunk of chunksOf(content, start, end)) {
+      hash.update(chunk);
+      since += chunk.length;
+      if (since >= HASH_SLICE) {
+        since = 0;
+        await yieldToLoop();
+      }
+    }
+    return hash.digest();
+  };
   const buckets = new Map<string, Bucket>();
   let uploadCounter = 0;
   const waiters = new Map<string, ((object: StoredObject) => void)[]>();
@@ -180,7 +206,9 @@ export function createObjectStore(options: {
         hash.update(chunk);
         observe?.(chunk);
       });
-      return { piece, md5: hash.digest() };
+      const md5 = hash.digest();
+      received.set(piece, md5);
+      return { piece, md5 };
     },
     put(name, key, body, contentType = 'binary/octet-stream') {
       const bucket = bucketOf(name);
@@ -195,23 +223,22 @@ export function createObjectStore(options: {
       bucket.objects.set(key, object);
       return stored(name, object);
     },
-    async stage(name, key, content) {
+    async stage(name, key, content, partSize) {
       bucketOf(name);
-      const hash = createHash('md5');
-      let since = 0;
-      for await (const chunk of chunksOf(content)) {
-        hash.update(chunk);
-        since += chunk.length;
-        if (since >= HASH_SLICE) {
-          since = 0;
-          await yieldToLoop();
-        }
+      const size = sizeOf(content);
+      let etag: string;
+      if (partSize === undefined) etag = `"${(await md5Of(content, 0, size)).toString('hex')}"`;
+      else {
+        const digests: Buffer[] = [];
+        for (let start = 0; start < size || digests.length === 0; start += partSize)
+          digests.push(await md5Of(content, start, Math.min(start + partSize, size)));
+        etag = `"${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${digests.length}"`;
       }
       const object = {
         key,
         content,
-        size: sizeOf(content),
-        etag: `"${hash.digest('hex')}"`,
+        size,
+        etag,
         lastModified: options.now(),
         contentType: 'binary/octet-stream',
       };

@@ -162,8 +162,8 @@ export function createStagedRoutes(sim: SimulatorContext, publicUrl: string) {
       work: async (job) => {
         const t = dateU(sim.state.clock.now());
         try {
-          // The object shares the file's pieces; only the ETag's hash reads them.
-          await store().stage(bucket, key, fs.readContent(credentialsOf(user), source));
+          // The object shares the file's pieces; FirecREST's job uploads it in parts of maxPartSize.
+          await store().stage(bucket, key, fs.readContent(credentialsOf(user), source), MAX_PART_SIZE);
         } catch (error) {
           if (error instanceof S3Error)
             return Promise.resolve({ exitCode: 1, stdout: '', stderr: `${t} ${error.message}\n` });
