@@ -21,7 +21,8 @@ setInterval(() => send({ rss: process.memoryUsage.rss() }), 50).unref();
 process.on('message', (message: string) => {
   if (message === 'settle') {
     globalThis.gc?.();
-    send({ settled: process.memoryUsage.rss() });
+    const cpu = process.cpuUsage();
+    send({ settled: process.memoryUsage.rss(), cpuS: (cpu.user + cpu.system) / 1e6 });
   } else if (message === 'stop') {
     void running.close().then(() => process.exit(0));
   }

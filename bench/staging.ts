@@ -21,7 +21,8 @@ interface Site {
   readonly token: string;
   /** The child's largest RSS reported since the last `settle`. */
   peak: number;
-  settle(): Promise<number>;
+  /** After a full collection: the child's RSS and the CPU time it has used, in seconds. */
+  settle(): Promise<{ rss: number; cpuS: number }>;
   stop(): Promise<void>;
 }
 
@@ -43,11 +44,11 @@ async function startSite(dataDir: string | undefined): Promise<Site> {
     peak: 0,
     settle: () =>
       new Promise((resolve) => {
-        const on = (m: { settled?: number }) => {
+        const on = (m: { settled?: number; cpuS?: number }) => {
           if (m.settled === undefined) return;
           child.off('message', on);
-          site.peak = m.settled;
-          resolve(m.settled);
+          site.peak = Math.max(site.peak, m.settled);
+          resolve({ rss: m.settled, cpuS: m.cpuS ?? 0 });
         };
         child.on('message', on);
         child.send('settle');
@@ -105,6 +106,9 @@ interface Transfer {
   /** RSS of the simulator before, and the largest during either direction. */
   readonly before: number;
   readonly peak: number;
+  /** The simulator's CPU time in each direction: steadier than the rates on a shared machine. */
+  readonly upCpuS: number;
+  readonly downCpuS: number;
 }
 
 async function transfer(site: Site, partOf: (i: number) => Buffer): Promise<Transfer> {
@@ -124,7 +128,8 @@ async function transfer(site: Site, partOf: (i: number) => Buffer): Promise<Tran
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const before = await site.settle();
+  const start = await site.settle();
+  site.peak = 0;
 
   let t0 = performance.now();
   const up = await api<{
@@ -147,6 +152,7 @@ async function transfer(site: Site, partOf: (i: number) => Buffer): Promise<Tran
   const upState = await waitJob(up.transferJob.jobId);
   const upS = (performance.now() - t0) / 1000;
   if (upState !== 'COMPLETED') throw new Error(`the ingress job ended ${upState}`);
+  const between = await site.settle();
 
   t0 = performance.now();
   const down = await api<{ transferJob: { jobId: string }; transferDirectives: { downloadUrl: string } }>(
@@ -173,7 +179,17 @@ async function transfer(site: Site, partOf: (i: number) => Buffer): Promise<Tran
   const downS = (performance.now() - t0) / 1000;
   if (got.status !== 200 || at !== SIZE || !same)
     throw new Error(`the download differs (${got.status}, ${at} of ${SIZE} bytes)`);
-  return { upS, downS, parts: partsUploadUrls.length, partSize: maxPartSize, before, peak: site.peak };
+  const end = await site.settle();
+  return {
+    upS,
+    downS,
+    parts: partsUploadUrls.length,
+    partSize: maxPartSize,
+    before: start.rss,
+    peak: site.peak,
+    upCpuS: between.cpuS - start.cpuS,
+    downCpuS: end.cpuS - between.cpuS,
+  };
 }
 
 export async function benchStaging(): Promise<Figure[]> {
@@ -197,7 +213,7 @@ export async function benchStaging(): Promise<Figure[]> {
             value: SIZE / MiB / run.upS,
             unit: 'MiB/s',
             ...(store === 'memory' ? { goal: { atLeast: RATE_GOAL_MIBS } } : {}),
-            detail,
+            detail: `${detail}, simulator CPU ${run.upCpuS.toFixed(2)} s`,
           },
           {
             id: `${prefix}.download`,
@@ -205,7 +221,7 @@ export async function benchStaging(): Promise<Figure[]> {
             value: SIZE / MiB / run.downS,
             unit: 'MiB/s',
             ...(store === 'memory' ? { goal: { atLeast: RATE_GOAL_MIBS } } : {}),
-            detail,
+            detail: `${detail}, simulator CPU ${run.downCpuS.toFixed(2)} s`,
           },
           {
             id: `${prefix}.rss`,
