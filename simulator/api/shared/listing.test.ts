@@ -34,9 +34,7 @@ function home(fileNames: readonly string[], times: readonly number[] = [0]) {
 }
 
 const sameBytes = (fs: ReturnType<typeof home>, path: string, o: ListOptions) =>
-  expect(listingJson(fs, alice, path, names, o).toString('utf8')).toBe(
-    JSON.stringify({ output: listPath(fs, alice, path, names, o) }),
-  );
+  expect(listingJson(fs, alice, path, names, o)).toBe(JSON.stringify({ output: listPath(fs, alice, path, names, o) }));
 
 describe('isoSeconds', () => {
   test('is toISOString to the second, across years 0 to 9999 and beyond', () => {
@@ -77,11 +75,10 @@ describe('listingJson', () => {
     expect(new Set(times).size).toBeGreaterThan(1);
   });
 
-  test('grows past its first buffer, and refuses what passes the output limit', () => {
+  test('lists thousands of entries, and refuses what passes the output limit', () => {
     const many = Array.from({ length: 3000 }, (_, i) => `file-${String(i).padStart(5, '0')}-${'é'.repeat(20)}`);
     const fs = home(many);
-    const bytes = listingJson(fs, alice, '/home/alice', names, options);
-    expect(bytes.length).toBeGreaterThan(64 * 1024);
+    expect(listingJson(fs, alice, '/home/alice', names, options).length).toBeGreaterThan(64 * 1024);
     sameBytes(fs, '/home/alice', options);
     expect(() => listingJson(fs, alice, '/home/alice', names, { ...options, outputLimit: 10_000 })).toThrow(
       'Command output exceeded buffer limit.',

@@ -106,21 +106,21 @@ function walkListing(
   let bytes = 0;
   const walk = (dir: string, prefix: string) => {
     const subdirs: string[] = [];
-    for (const entry of fs.list(cred, dir)) {
-      if (!o.showHidden && entry.name.startsWith('.')) continue;
-      let stat = entry.stat;
+    fs.eachEntry(cred, dir, (name, entryStat) => {
+      if (!o.showHidden && name.startsWith('.')) return;
+      let stat = entryStat;
       if (o.dereference && stat.type === 'symlink') {
         try {
-          stat = fs.stat(cred, `${dir}/${entry.name}`);
+          stat = fs.stat(cred, `${dir}/${name}`);
         } catch {
           // a dangling link is listed as the link itself, as ls -L does after its warning
         }
       }
-      bytes += entry.name.length + prefix.length + 60;
+      bytes += name.length + prefix.length + 60;
       if (bytes > o.outputLimit) throw new SimError(413, 'Command output exceeded buffer limit.');
-      visit(prefix + entry.name, stat);
-      if (o.recursive && stat.type === 'directory') subdirs.push(entry.name);
-    }
+      visit(prefix + name, stat);
+      if (o.recursive && stat.type === 'directory') subdirs.push(name);
+    });
     for (const sub of subdirs) walk(`${dir.replace(/\/+$/, '')}/${sub}`, `${prefix}${sub}/`);
   };
   walk(path, '');
@@ -146,12 +146,13 @@ const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 const quoted = (text: string) => (PLAIN.test(text) ? `"${text}"` : JSON.stringify(text));
 
 /**
- * v2's answer to `ls`, `{"output":[...]}` in UTF-8: the bytes `JSON.stringify` of `listPath`'s
- * models and encoding give (a test holds them equal), written a slice at a time into one buffer as
- * the entries come. For a 10,000-entry directory, stringify and encoding took most of an `ls`, and
- * the models lived until the end, to be copied by the garbage collector. The fields between name
- * and time are written once for a run of entries of one type, owner, group and mode; type,
- * permissions, time and size are letters, digits and punctuation that need no escape.
+ * v2's answer to `ls`, `{"output":[...]}`: the text `JSON.stringify` of `listPath`'s models gives
+ * (a test holds them equal), written as the entries come. For a 10,000-entry directory stringify
+ * took most of an `ls`, and the models and their stats lived until the end, to be moved by the
+ * garbage collector. The fields between name and time are written once for a run of entries of one
+ * type, owner, group and mode; type, permissions, time and size are letters, digits and punctuation
+ * that need no escape. A string, not bytes: a buffer is memory outside the heap, and on a site of
+ * a million files the full collections it brings on cost more than the listing.
  */
 export function listingJson(
   fs: FileSystem,
@@ -159,18 +160,11 @@ export function listingJson(
   path: string,
   names: NameDirectory,
   o: ListOptions,
-): Buffer<ArrayBuffer> {
-  let bytes = Buffer.allocUnsafe(64 * 1024);
-  let used = 0;
+): string {
+  const slices: string[] = [];
   let text = '{"output":[';
   const flush = () => {
-    const need = used + text.length * 3;
-    if (need > bytes.length) {
-      const larger = Buffer.allocUnsafe(Math.max(bytes.length * 4, need));
-      bytes.copy(larger, 0, 0, used);
-      bytes = larger;
-    }
-    used += bytes.write(text, used);
+    slices.push(text);
     text = '';
   };
   const time = lastSecondOnce();
@@ -196,5 +190,5 @@ export function listingJson(
   });
   text += ']}';
   flush();
-  return bytes.subarray(0, used);
+  return slices.join('');
 }

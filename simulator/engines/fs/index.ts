@@ -68,6 +68,11 @@ export interface FileSystem {
   exists(cred: Credentials, path: string): boolean;
   /** The entries of a directory with their stats (symlinks not followed), sorted by name. */
   list(cred: Credentials, path: string): Entry[];
+  /**
+   * `list` one entry at a time: each stat goes to `visit` and can be dropped before the next is
+   * made, so a 10,000-entry directory leaves no 10,000 stats for the garbage collector to move.
+   */
+  eachEntry(cred: Credentials, path: string, visit: (name: string, stat: Stat) => void): void;
   readdir(cred: Credentials, path: string): string[];
   mkdir(cred: Credentials, path: string, options?: { mode?: number; parents?: boolean }): Stat;
   writeFile(
@@ -221,20 +226,34 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
   };
 
   /**
-   * Each directory's children in `ls` order, kept until the directory changes: listing a large
-   * directory again neither sorts it nor looks its names up again. Every add and delete of a child
-   * forgets its directory's entry.
+   * Each directory's children in `ls` order. Names are read in the order they were added, which is
+   * often sorted already (a tree seeded or written in order); a directory that needs sorting keeps
+   * its order until it changes, so listing it again does not sort it again. Every add and delete of
+   * a child forgets its directory's entry. A sorted one is not kept: it would only grow the heap.
    */
   const sortedNames = new WeakMap<Inode, { names: readonly string[]; nodes: readonly Inode[] }>();
-  const inOrder = (dir: Inode) => {
-    let sorted = sortedNames.get(dir);
-    if (!sorted) {
-      const children = dir.children ?? new Map<string, Inode>();
-      const names = [...children.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      sorted = { names, nodes: names.map((name) => children.get(name) as Inode) };
-      sortedNames.set(dir, sorted);
-    }
-    return sorted;
+  const inOrder = (dir: Inode): { names: readonly string[]; nodes: readonly Inode[] } => {
+    const kept = sortedNames.get(dir);
+    if (kept) return kept;
+    const names: string[] = [];
+    const nodes: Inode[] = [];
+    let sorted = true;
+    dir.children?.forEach((node, name) => {
+      if (sorted && names.length > 0 && (names[names.length - 1] as string) > name) sorted = false;
+      names.push(name);
+      nodes.push(node);
+    });
+    if (sorted) return { names, nodes };
+    const order = names
+      .map((_, i) => i)
+      .sort((a, b) => {
+        const x = names[a] as string;
+        const y = names[b] as string;
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    const entry = { names: order.map((i) => names[i] as string), nodes: order.map((i) => nodes[i] as Inode) };
+    sortedNames.set(dir, entry);
+    return entry;
   };
 
   const addChild = (parent: Inode, name: string, child: Inode) => {
@@ -282,12 +301,17 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
       }
     },
     list(cred, path) {
+      const entries: Entry[] = [];
+      fs.eachEntry(cred, path, (name, stat) => entries.push({ name, stat }));
+      return entries;
+    },
+    eachEntry(cred, path, visit) {
       const dir = existing(cred, path);
       if (dir.type !== 'directory') throw new FsError('ENOTDIR', path, 'open');
       if (!allows(cred, dir, R | X)) throw new FsError('EACCES', path, 'open');
       dir.atime = options.now();
       const { names, nodes } = inOrder(dir);
-      return names.map((name, i) => ({ name, stat: toStat(nodes[i] as Inode) }));
+      for (let i = 0; i < names.length; i++) visit(names[i] as string, toStat(nodes[i] as Inode));
     },
     readdir: (cred, path) => fs.list(cred, path).map((e) => e.name),
     mkdir(cred, path, opts = {}) {
