@@ -5,6 +5,7 @@ import os from 'node:os';
 import { benchFilesystem } from './filesystem.ts';
 import { formatFigure, meetsGoal, type Figure } from './figures.ts';
 import { benchHttp } from './http.ts';
+import { benchJobs } from './jobs.ts';
 import { benchLimits } from './limits.ts';
 import { benchStaging } from './staging.ts';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<Figure[] | void>> = {
   filesystem: benchFilesystem,
   staging: benchStaging,
   limits: benchLimits,
+  jobs: benchJobs,
 };
 
 const wanted = process.argv.slice(2);

@@ -9,7 +9,7 @@ import type { createValidator } from '../spec/validate.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
 import type { S3Credentials } from './engines/objectstore/index.ts';
 import type { IdentityProvider } from './engines/oidc/index.ts';
-import type { NodeAction, NodeState, PartitionState } from './engines/slurm/index.ts';
+import type { NodeAction, NodeState, PartitionState, PopulatedJobs } from './engines/slurm/index.ts';
 import type { ActiveFault, Fault } from './faults.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import type { SiteState } from './site-state.ts';
@@ -53,6 +53,15 @@ export interface PopulateOptions {
   readonly bytes?: number;
 }
 
+export interface PopulateJobsControl {
+  readonly system: string;
+  readonly jobs: number;
+  /** Whose jobs, in turn; the default is every user of the site. */
+  readonly users?: readonly string[];
+  /** The draws of states and times; the default is the site's seed, so a seed gives the same jobs. */
+  readonly seed?: number;
+}
+
 /** What the control plane offers; the same functions back `/_sim` over HTTP. */
 export interface Control {
   reset(): void;
@@ -66,6 +75,8 @@ export interface Control {
   injectFault(fault: Fault): number;
   /** Seeds a tree of files owned by a user: `files` files in directories of `perDirectory` entries. */
   populate(options: PopulateOptions): { directories: number; files: number };
+  /** Seeds the scheduler with `jobs` jobs of these users: ended, running and pending, real records. */
+  populateJobs(options: PopulateJobsControl): PopulatedJobs;
   clearFaults(): void;
   /** `scontrol update NodeName=<node> State=DOWN|DRAIN|RESUME`: down fails the node's running jobs. */
   setNodeState(system: string, node: string, action: NodeAction): NodeState;

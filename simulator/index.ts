@@ -16,7 +16,7 @@ import { createSiteState, type SiteState } from './site-state.ts';
 
 export type { Fault } from './faults.ts';
 export type { JournalEntry } from './journal.ts';
-export type { Control, PopulateOptions, SimulatorContext, SimulatorOptions } from './context.ts';
+export type { Control, PopulateJobsControl, PopulateOptions, SimulatorContext, SimulatorOptions } from './context.ts';
 
 /** The S3 credentials of the site (FirecREST's own; clients get presigned URLs). */
 export const DEFAULT_S3_CREDENTIALS: S3Credentials = {
@@ -41,6 +41,8 @@ export interface Simulator {
 }
 
 export const DEFAULT_SEED = 20181;
+/** Jobs one populateJobs call seeds at most in-process (about 0.5 KB each). */
+const MAX_SEEDED_JOBS = 1_000_000;
 
 function withClients(shape: SiteShape, extra: readonly ClientShape[], logins: readonly LoginShape[]): SiteShape {
   const names = new Set(shape.users.map((u) => u.name));
@@ -193,6 +195,19 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         );
       }
       return { directories, files: o.files };
+    },
+    populateJobs(o) {
+      const { state } = context;
+      if (!Number.isSafeInteger(o.jobs) || o.jobs < 0 || o.jobs > MAX_SEEDED_JOBS)
+        throw new RangeError(`jobs: 0 to ${MAX_SEEDED_JOBS.toLocaleString('en')}`);
+      const names = o.users ?? state.site.users.map((u) => u.name);
+      if (names.length === 0) throw new RangeError('users: at least one');
+      const users = names.map((name) => {
+        const user = state.user(name);
+        if (!user) throw new TypeError(`no user ${name}`);
+        return user;
+      });
+      return state.scheduler.populate(o.system, { users, count: o.jobs, seed: o.seed ?? seed });
     },
     info: () => ({
       seed,

@@ -1,6 +1,6 @@
 import { LATEST_TIME_MS, MAX_SCALE, clockModes, type ClockMode } from '../../engines/clock/index.ts';
 import { SimError } from '../../errors.ts';
-import type { PopulateOptions } from '../../context.ts';
+import type { PopulateJobsControl, PopulateOptions } from '../../context.ts';
 
 /**
  * The control plane's inputs, each checked and bounded before it reaches the site: a value that
@@ -13,6 +13,10 @@ export const controlBounds = {
   /** Seeding builds every file in one request; beyond this the site would stall. */
   maxFiles: 100_000,
   maxFileBytes: 5 * 1024 * 1024,
+  /** Seeding jobs makes every record in one request (about 0.2 s and 60 MB for the most). */
+  maxJobs: 100_000,
+  /** Users named in one seeding call. */
+  maxUsers: 1000,
   /** Longest grace a rotated key keeps verifying: a day covers any token's life on the site. */
   maxGraceS: 24 * 3600,
 } as const;
@@ -114,5 +118,27 @@ export function populateOf(body: Record<string, unknown>): PopulateOptions {
     files,
     ...(perDirectory === undefined ? {} : { perDirectory }),
     ...(bytes === undefined ? {} : { bytes }),
+  };
+}
+
+export function populateJobsOf(body: Record<string, unknown>): PopulateJobsControl {
+  const jobs = integer(body, 'jobs', 0, controlBounds.maxJobs);
+  if (jobs === undefined) throw refuse(`jobs: an integer from 0 to ${controlBounds.maxJobs} is required`);
+  const users = body.users;
+  if (
+    users !== undefined &&
+    (!Array.isArray(users) ||
+      users.length === 0 ||
+      users.length > controlBounds.maxUsers ||
+      users.some((u) => typeof u !== 'string' || u === '' || u.length > controlBounds.maxText))
+  ) {
+    throw refuse(`users: a list of 1 to ${controlBounds.maxUsers} user names is required`);
+  }
+  const seed = integer(body, 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return {
+    system: text(body, 'system', true) as string,
+    jobs,
+    ...(users === undefined ? {} : { users: users as string[] }),
+    ...(seed === undefined ? {} : { seed }),
   };
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Fault } from '../../faults.ts';
 import type { SimulatorContext } from '../../context.ts';
 import { createFailureRoutes } from './failures.ts';
-import { advanceOf, asRefusal, bodyOf, clockOf, populateOf, seedOf, tokenOf } from './inputs.ts';
+import { advanceOf, asRefusal, bodyOf, clockOf, populateJobsOf, populateOf, seedOf, tokenOf } from './inputs.ts';
 import type { AppEnv } from '../shared/env.ts';
 
 /** The control plane: reset, seed, clock, journal, tokens and faults, for tests and demos. */
@@ -50,6 +50,14 @@ export function createControlRoutes(sim: SimulatorContext) {
     const options = populateOf(await bodyOf(c));
     try {
       return c.json(control.populate(options), 201);
+    } catch (error) {
+      throw asRefusal(error);
+    }
+  });
+  app.post('/jobs', async (c) => {
+    const options = populateJobsOf(await bodyOf(c));
+    try {
+      return c.json(control.populateJobs(options), 201);
     } catch (error) {
       throw asRefusal(error);
     }

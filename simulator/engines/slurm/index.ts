@@ -8,6 +8,7 @@ import { FsError } from '../fs/index.ts';
 import { MAX_SCRIPT_BYTES, expandFilenamePattern, expandVariables, parseScript, type ReadCommand } from './script.ts';
 import type { Job, JobRequest, NodeAction, NodeState, PartitionState } from './types.ts';
 import { noEngineFaults, type EngineFaults } from '../../../spec/faults.ts';
+import { seedJobs, type PopulateJobsOptions, type PopulatedJobs } from './populate.ts';
 
 export type {
   ActionResult,
@@ -20,6 +21,7 @@ export type {
   PartitionState,
 } from './types.ts';
 export { nodeActions, partitionStates } from './types.ts';
+export type { PopulateJobsOptions, PopulatedJobs } from './populate.ts';
 export { SlurmError, slurmErrors, type SlurmErrorCode } from './errors.ts';
 
 export interface SchedulerOptions {
@@ -61,6 +63,11 @@ export interface Scheduler {
   unreserve(system: string, user: User, name: string): void;
   /** Brings every job up to the site clock: ends, starts, output. Reads call it themselves. */
   sync(): void;
+  /**
+   * Seeds a month of history and queue in the system's default partition: real records with the
+   * scheduler's ids, ended, running on free nodes, and pending (see populate.ts).
+   */
+  populate(system: string, options: PopulateJobsOptions): PopulatedJobs;
 }
 
 export interface ReservationRequest {
@@ -111,6 +118,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const jobs = new Map<string, Map<number, Job>>(site.systems.map((s) => [s.name, new Map()]));
   const nextId = new Map(site.systems.map((s) => [s.name, site.firstJobId]));
   const running = new Set<Job>();
+  /** Pending jobs by system, in submission order: the queue, without a pass over every job. */
+  const queue = new Map(site.systems.map((s) => [s.name, new Set<Job>()]));
+  /** Each user's jobs by system, in submission order: one user's list reads only theirs. */
+  const byUser = new Map(site.systems.map((s) => [s.name, new Map<string, Job[]>()]));
   /** Reservations users made, with their owner, by system. */
   const made = new Map<string, Map<string, ReservationSpec & { owner: string }>>(
     site.systems.map((s) => [s.name, new Map()]),
@@ -186,6 +197,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Appends the output events due by `at`; a job that cannot write loses them, as on Slurm. */
   const flush = (job: Job, at: number) => {
+    if (job.written >= job.output.length) return;
     const fs = options.filesystem(job.system);
     const cred = credentialsOf(job.user);
     const env = envOf(job);
@@ -265,6 +277,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 
   const start = (job: Job, nodes: string[], at: number) => {
+    queue.get(job.system)?.delete(job);
     job.state = 'RUNNING';
     job.reason = 'None';
     job.startTime = at;
@@ -314,13 +327,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const schedule = (system: string, at: number) => {
     if (faults.has('slurm.jobs-stay-pending')) return;
     const spec = systemSpec(system);
-    const pending = [...(jobs.get(spec.name)?.values() ?? [])].filter((j) => j.state === 'PENDING');
+    const pending = [...(queue.get(spec.name) ?? [])];
     const busy = busyNodes(spec.name);
     let blocked = false;
     const away = outOfService.get(spec.name) ?? new Map<string, 'down' | 'drain'>();
+    // Jobs of one shape (partition, constraint, reservation) have the same candidate nodes.
+    const shapes = new Map<string, NodeSpec[]>();
+    const candidatesOf = (job: Job) => {
+      const key = `${job.partition}\0${job.constraint ?? ''}\0${job.reservation ?? ''}`;
+      let nodes = shapes.get(key);
+      if (!nodes) shapes.set(key, (nodes = candidates(spec, job, at)));
+      return nodes;
+    };
     for (const job of pending) {
       const stopped = ['DOWN', 'INACTIVE'].includes(partitionStateOf(spec.name, job.partition));
-      const free = stopped ? [] : candidates(spec, job, at).filter((n) => !busy.has(n.name) && !away.has(n.name));
+      const free = stopped ? [] : candidatesOf(job).filter((n) => !busy.has(n.name) && !away.has(n.name));
       if (free.length >= job.nodeCount) {
         const nodes = free.slice(0, job.nodeCount).map((n) => n.name);
         start(job, nodes, at);
@@ -347,6 +368,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       new Set(ending.map((j) => j.system)).forEach((s) => schedule(s, at));
     }
     for (const job of running) flush(job, now);
+  };
+
+  const takeId = (system: string) => {
+    const id = nextId.get(system) ?? site.firstJobId;
+    nextId.set(system, id + 1);
+    return id;
+  };
+  /** Earlier jobs rank higher, as Slurm's default priority gives them. */
+  const priorityOf = (id: number) => PRIORITY_BASE - (id - site.firstJobId) - 1;
+
+  /** Every job the scheduler holds goes in here: submitted and seeded alike. */
+  const record = (job: Job) => {
+    jobs.get(job.system)?.set(job.id, job);
+    const mine = byUser.get(job.system);
+    const list = mine?.get(job.user.name);
+    if (list) list.push(job);
+    else mine?.set(job.user.name, [job]);
+    if (job.state === 'RUNNING') running.add(job);
+    if (job.state === 'PENDING') queue.get(job.system)?.add(job);
   };
 
   const visible = (job: Job, user: User) => !options.privateJobs || job.user.name === user.name;
@@ -447,8 +487,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           },
           { account },
         );
-      const id = nextId.get(spec.name) ?? site.firstJobId;
-      nextId.set(spec.name, id + 1);
+      const id = takeId(spec.name);
       const name = request.name ?? d.jobName ?? (request.scriptPath?.split('/').pop() || 'sbatch');
       const workdir = d.chdir ?? request.workingDirectory;
       const resolve = (pattern: string) => {
@@ -475,7 +514,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         scriptFile: request.scriptPath ?? request.scriptFile,
         env: request.env ?? {},
         submitTime: now,
-        priority: PRIORITY_BASE - (id - site.firstJobId) - 1,
+        priority: priorityOf(id),
         runtimeS: parsed.runtimeS,
         exitCodeOnEnd: parsed.exitCode,
         action: request.action,
@@ -493,18 +532,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         cancelledBy: undefined,
         written: 0,
       };
-      jobs.get(spec.name)?.set(id, job);
+      record(job);
       schedule(spec.name, now);
       return job;
     },
     list(system, user, opts = {}) {
       reach('squeue', 'slurm_load_jobs error');
       sync();
-      return [...jobsOf(system).values()].filter(
-        (j) =>
-          (opts.allUsers || faults.has('slurm.list-all-users') ? visible(j, user) : j.user.name === user.name) &&
-          (!opts.account || j.account === opts.account),
-      );
+      const inAccount = (j: Job) => !opts.account || j.account === opts.account;
+      if (opts.allUsers || faults.has('slurm.list-all-users'))
+        return [...jobsOf(system).values()].filter((j) => visible(j, user) && inAccount(j));
+      return (byUser.get(systemSpec(system).name)?.get(user.name) ?? []).filter(inAccount);
     },
     get: find,
     cancel(system, user, id) {
@@ -519,6 +557,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const wasRunning = job.state === 'RUNNING';
       if (wasRunning) flush(job, now);
       running.delete(job);
+      queue.get(job.system)?.delete(job);
       job.state = 'CANCELLED';
       job.cancelledBy = user.uid;
       job.startTime ??= now;
@@ -602,6 +641,35 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       schedule(spec.name, now);
       return nodeStatesOf(spec.name).get(node) ?? ['IDLE'];
+    },
+    populate(system, o) {
+      const spec = systemSpec(system);
+      const partition = spec.partitions.find((p) => p.default) ?? spec.partitions[0];
+      if (!partition) throw slurmErrors.invalidPartition('');
+      sync();
+      const now = clock.now();
+      const busy = busyNodes(spec.name);
+      const away = outOfService.get(spec.name);
+      const seeded = seedJobs(
+        {
+          system: spec.name,
+          partition,
+          now,
+          nextId: () => takeId(spec.name),
+          priorityOf,
+          freeNodes: candidates(spec, { partition: partition.name, constraint: undefined, reservation: undefined }, now)
+            .filter((n) => !busy.has(n.name) && !away?.has(n.name))
+            .map((n) => n.name),
+        },
+        o,
+      );
+      const states: Partial<Record<Job['state'], number>> = {};
+      for (const job of seeded) {
+        record(job);
+        states[job.state] = (states[job.state] ?? 0) + 1;
+      }
+      schedule(spec.name, now);
+      return { jobs: seeded.length, firstId: seeded[0]?.id, lastId: seeded.at(-1)?.id, states };
     },
     setPartitionState(system, partition, state) {
       const spec = systemSpec(system);
