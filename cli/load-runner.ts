@@ -23,6 +23,8 @@ export interface LoadSite {
   /** Where user directories go (`{username}` replaced); the user's home when absent. */
   readonly scratch?: string | undefined;
   readonly jobDefaults?: JobDefaults | undefined;
+  /** How requests reach the site: the global fetch when absent (tests pass a simulator's, in-process). */
+  readonly fetch?: Fetch | undefined;
 }
 
 export interface LoadPlan {
@@ -60,13 +62,19 @@ function createPacer(rate: number | undefined): () => Promise<void> {
 const nullBodyStatus = (status: number) => status === 204 || status === 205 || status === 304;
 
 /** A fetch that waits for the pacer, then measures the time to the last byte of the answer. */
-function timedFetch(pace: () => Promise<void>, recorder: Recorder, tokenUrl: string, slot: { ms: number }): Fetch {
+function timedFetch(
+  send: Fetch,
+  pace: () => Promise<void>,
+  recorder: Recorder,
+  tokenUrl: string,
+  slot: { ms: number },
+): Fetch {
   return async (input, init) => {
     await pace();
     const started = performance.now();
     const isToken = input === tokenUrl;
     try {
-      const response = await fetch(input, init);
+      const response = await send(input, init);
       const body = await response.arrayBuffer();
       slot.ms = performance.now() - started;
       if (isToken) {
@@ -111,6 +119,7 @@ export function startLoad(site: LoadSite, plan: LoadPlan) {
     const validator = createValidator(await loadSpec('v2'));
     const recorder = createRecorder();
     const pace = createPacer(plan.rate);
+    const send: Fetch = site.fetch ?? ((input, init) => fetch(input, init));
     const base = createRemoteTarget({
       kind: 'remote',
       baseUrl: site.baseUrl,
@@ -119,7 +128,7 @@ export function startLoad(site: LoadSite, plan: LoadPlan) {
       run: { jobDefaults: site.jobDefaults },
     });
     const setupSlot = { ms: 0 };
-    const setupFetch = timedFetch(pace, recorder, site.tokenUrl, setupSlot);
+    const setupFetch = timedFetch(send, pace, recorder, site.tokenUrl, setupSlot);
     const setupTarget = { ...base, fetch: setupFetch, system: site.system };
     // The system and each identity's directory, found once as the harness finds them.
     let system: string;
@@ -147,7 +156,7 @@ export function startLoad(site: LoadSite, plan: LoadPlan) {
     const user = async (i: number): Promise<void> => {
       await pause((i * 1000) / plan.users); // starts spread over the first second
       const slot = { ms: 0 };
-      const fetcher = timedFetch(pace, recorder, site.tokenUrl, slot);
+      const fetcher = timedFetch(send, pace, recorder, site.tokenUrl, slot);
       const target = { ...base, fetch: fetcher };
       const credentials = site.identities[i % site.identities.length] ?? { clientId: '', clientSecret: '' };
       const identity = createIdentity('primary', fetcher, site.tokenUrl, credentials);
