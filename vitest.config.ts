@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { ClosingLineReporter } from './reporters/closing-line.ts';
 
 // `npm test` runs every project; `npm test -- --project unit` only the fast unit tests beside the
@@ -18,6 +19,27 @@ const narrowed = args.some(
     a.endsWith('.ts') ||
     a.includes('/'),
 );
+// The files that take longest (each over a minute on two cores) start first, so that none of them
+// starts last and keeps the whole run waiting; a fresh clone has no timings from an earlier run, and
+// vitest's own order (project by name, then the larger file first) would start some of them last.
+const longest = [
+  'cli/mutants-all.test.ts',
+  'docker/image.test.ts',
+  'cli/live-waits.test.ts',
+  'bench/soak.test.ts',
+  'cli/live.test.ts',
+  'cli/cli.test.ts',
+  'cli/reports.test.ts',
+];
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const at = longest.findIndex((file) => spec.moduleId.endsWith(`/${file}`));
+      return at < 0 ? longest.length : at;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 const slow = ['cli/**/*.test.ts', 'docker/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'];
 
 export default defineConfig({
@@ -29,6 +51,7 @@ export default defineConfig({
     // Docker engine, a token's expiry), so more files run at once than there are cores; vitest's
     // default (cores - 1) runs one file at a time on a 2-core machine.
     maxWorkers: Math.max(4, availableParallelism()),
+    sequence: { sequencer: LongestFirst },
     reporters: ['default', new ClosingLineReporter()],
     projects: [
       {
