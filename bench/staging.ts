@@ -19,6 +19,8 @@ interface Site {
   readonly child: ChildProcess;
   readonly url: string;
   readonly token: string;
+  /** How many parts the site tells clients to upload at once (its multipart `parallel_runs`). */
+  readonly parallelRuns: number;
   /** The child's largest RSS reported since the last `settle`. */
   peak: number;
   /** After a full collection: the child's RSS and the CPU time it has used, in seconds. */
@@ -38,9 +40,14 @@ async function startSite(dataDir: string | undefined): Promise<Site> {
       if (m.url && m.token) resolve({ url: m.url, token: m.token });
     });
   });
+  const systems = (await (
+    await fetch(`${ready.url}/v2/status/systems`, { headers: { authorization: `Bearer ${ready.token}` } })
+  ).json()) as { systems: { dataOperation?: { data_transfer?: { multipart?: { parallel_runs?: number } } } }[] };
+  const parallelRuns = systems.systems[0]?.dataOperation?.data_transfer?.multipart?.parallel_runs ?? 1;
   const site: Site = {
     child,
     ...ready,
+    parallelRuns,
     peak: 0,
     settle: () =>
       new Promise((resolve) => {
@@ -141,12 +148,18 @@ async function transfer(site: Site, partOf: (i: number) => Buffer): Promise<Tran
   });
   const { partsUploadUrls, completeUploadUrl, maxPartSize } = up.transferDirectives;
   const etags: string[] = [];
-  for (const [i, url] of partsUploadUrls.entries()) {
-    if (partOf(i).length !== maxPartSize) throw new Error(`the bench's parts are not of ${maxPartSize} bytes`);
-    const put = await send(url, 'PUT', partOf(i).subarray(0, Math.min(maxPartSize, SIZE - i * maxPartSize)));
-    if (put.status !== 200) throw new Error(`part ${i + 1}: ${put.status}`);
-    etags.push(put.etag);
-  }
+  // As a client does what the site's multipart settings say: so many parts on their way at once.
+  let next = 0;
+  const sender = async () => {
+    for (let i = next++; i < partsUploadUrls.length; i = next++) {
+      if (partOf(i).length !== maxPartSize) throw new Error(`the bench's parts are not of ${maxPartSize} bytes`);
+      const body = partOf(i).subarray(0, Math.min(maxPartSize, SIZE - i * maxPartSize));
+      const put = await send(partsUploadUrls[i] ?? '', 'PUT', body);
+      if (put.status !== 200) throw new Error(`part ${i + 1}: ${put.status}`);
+      etags[i] = put.etag;
+    }
+  };
+  await Promise.all(Array.from({ length: site.parallelRuns }, sender));
   const xml = `<CompleteMultipartUpload>${etags.map((e, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
   if ((await send(completeUploadUrl, 'POST', Buffer.from(xml))).status !== 200) throw new Error('completion failed');
   const upState = await waitJob(up.transferJob.jobId);
@@ -203,7 +216,7 @@ export async function benchStaging(): Promise<Figure[]> {
         const run = await transfer(site, partOf);
         const prefix = store === 'memory' ? 'staging' : 'staging.disk';
         const what = store === 'memory' ? '' : ' (--data-dir)';
-        const detail = `${SIZE / MiB} MiB in ${run.parts} parts of ${run.partSize / MiB} MiB, loopback`;
+        const detail = `${SIZE / MiB} MiB in ${run.parts} parts of ${run.partSize / MiB} MiB, ${site.parallelRuns} at a time, loopback`;
         // In memory the site holds the file once (the object and the file share it); on disk, none of it.
         const held = store === 'memory' ? SIZE : 0;
         figures.push(
