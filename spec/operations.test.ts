@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -45,6 +46,23 @@ describe.each(['v1', 'v2'] as const)('the %s document', (generation) => {
     const theirs = operationsOf(readUpstream(generation));
     expect(theirs).toHaveLength(upstreamCounts[generation]);
     expect(ours).toEqual(theirs);
+  });
+
+  // The validator skips this check in every process that loads the document; here it is made once.
+  test('every request and answer schema is a valid JSON Schema (2020-12)', async () => {
+    const spec = await loadSpec(generation);
+    const ajv = new Ajv2020({ strict: false });
+    const media = (content: unknown) =>
+      Object.values((content ?? {}) as Record<string, { schema?: object }>).flatMap((m) =>
+        m.schema ? [m.schema] : [],
+      );
+    const schemas = spec.operations.flatMap((op) => [
+      ...media((op.object.requestBody as { content?: unknown } | undefined)?.content),
+      ...Object.values(op.object.responses ?? {}).flatMap((r) => media((r as { content?: unknown }).content)),
+    ]);
+    expect(schemas.length).toBeGreaterThan(spec.operations.length);
+    const invalid = schemas.filter((schema) => !ajv.validateSchema(schema));
+    expect(invalid.map(() => ajv.errorsText())).toEqual([]);
   });
 
   test('has no catch-all templates: every path parameter names a thing, not an operation', async () => {
