@@ -8,7 +8,7 @@ import type { loadSpec } from '../spec/load.ts';
 import type { createValidator } from '../spec/validate.ts';
 import type { ClockMode, ClockState } from './engines/clock/index.ts';
 import type { S3Credentials } from './engines/objectstore/index.ts';
-import type { IdentityProvider } from './engines/oidc/index.ts';
+import type { IdentityProvider, SigningKeyPair } from './engines/oidc/index.ts';
 import type { NodeAction, NodeState, PartitionState, PopulatedJobs } from './engines/slurm/index.ts';
 import type { ActiveFault, Fault } from './faults.ts';
 import type { Journal, JournalEntry } from './journal.ts';
@@ -18,6 +18,8 @@ export interface SimulatorOptions {
   /** The site's shape; the default is daint and eiger with alice and bob. */
   readonly site?: SiteShape;
   readonly seed?: number;
+  /** The issuer's first RS256 signing key (extractable); a new one is made when absent. */
+  readonly signingKey?: SigningKeyPair;
   /** Where clients reach the simulator, e.g. `http://127.0.0.1:8000`; tokens name it as issuer. */
   readonly publicUrl?: string;
   readonly clock?: { readonly mode: ClockMode; readonly scale?: number };

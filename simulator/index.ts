@@ -98,6 +98,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       publicClients,
       people,
       ...(options.tokenTtlS === undefined ? {} : { tokenTtlS: options.tokenTtlS }),
+      ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
     }),
     loadSpec('v2'),
   ]);

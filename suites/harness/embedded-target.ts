@@ -1,11 +1,18 @@
 // The one file of the suites that may import the simulator: it runs one in-process.
+import { generateKeyPair } from 'jose';
 import { createSimulator } from '../../simulator/index.ts';
 import type { EmbeddedTargetConfig } from './config.ts';
 import { createIdentity, type Fetch, type Target } from './target.ts';
 
+// One signing key for the sites a worker starts (each check file starts one; a mutant run starts
+// a few): an RSA key costs about 40 ms of CPU to make. The key is never changed, only used.
+let workerKey: ReturnType<typeof generateKeyPair> | undefined;
+const signingKey = () => (workerKey ??= generateKeyPair('RS256', { modulusLength: 2048, extractable: true }));
+
 export async function createEmbeddedTarget(config: EmbeddedTargetConfig): Promise<Target> {
   const sim = await createSimulator({
     clock: { mode: 'manual' },
+    signingKey: await signingKey(),
     ...(config.seed === undefined ? {} : { seed: config.seed }),
   });
   for (const fault of config.faults ?? []) sim.control.injectFault(fault);

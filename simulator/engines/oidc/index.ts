@@ -8,6 +8,7 @@ import {
   errors as joseErrors,
   exportJWK,
   generateKeyPair,
+  type GenerateKeyPairResult,
   jwtVerify,
   type JWK,
   type JWTPayload,
@@ -44,6 +45,9 @@ export interface PublicClient {
   readonly redirectUris: readonly string[];
 }
 
+/** An RS256 key pair whose public half can be exported (to publish in the JWKS). */
+export type SigningKeyPair = GenerateKeyPairResult;
+
 export interface IdentityProviderOptions {
   /** The issuer URL, e.g. `http://127.0.0.1:8000/auth`; tokens carry it as `iss`. */
   readonly issuer: string;
@@ -58,6 +62,11 @@ export interface IdentityProviderOptions {
   readonly usernameClaim?: string;
   /** Wall time in ms: tokens never follow the site clock. */
   readonly wall?: () => number;
+  /**
+   * The first signing key (RS256, extractable), when the caller has one: making an RSA key costs
+   * about 40 ms of CPU, which tests that start hundreds of sites share. A rotation makes a new one.
+   */
+  readonly signingKey?: SigningKeyPair;
 }
 
 export interface TokenRequest {
@@ -139,14 +148,14 @@ export async function createIdentityProvider(options: IdentityProviderOptions): 
   const minTtl = options.minTokenTtlS ?? 30;
   const audience = options.audience ?? 'firecrest';
   const usernameClaim = options.usernameClaim ?? 'preferred_username';
-  const newKey = async () => {
-    const pair = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const newKey = async (given?: SigningKeyPair) => {
+    const pair = given ?? (await generateKeyPair('RS256', { modulusLength: 2048, extractable: true }));
     const publicJwk = await exportJWK(pair.publicKey);
     const id = await calculateJwkThumbprint(publicJwk);
     return { kid: id, privateKey: pair.privateKey, jwk: { ...publicJwk, kid: id, alg: 'RS256', use: 'sig' } as JWK };
   };
   // The signing key, and keys rotated out that still verify until their wall time `until`.
-  let signing = await newKey();
+  let signing = await newKey(options.signingKey);
   let retired: { kid: string; jwk: JWK; until: number }[] = [];
   let keySet = createLocalJWKSet({ keys: [signing.jwk] });
   const liveKeys = () => {
