@@ -115,6 +115,9 @@ interface SuiteRuns {
   readonly collected: CheckResult[];
   readonly runErrors: string[];
   readonly interrupted: boolean;
+  readonly startupMs: number;
+  readonly suitesMs: number;
+  readonly preparationMs: number;
 }
 
 /** Runs the suites once per system; Ctrl-C stops the checks (the caller then cleans up). */
@@ -148,6 +151,9 @@ async function runSuites(
   process.on('SIGINT', onSigint);
   const collected: CheckResult[] = [];
   const runErrors: string[] = [];
+  let startupMs = 0;
+  let suitesMs = 0;
+  let preparationMs = 0;
   try {
     for (const [index, system] of systems.entries()) {
       if (interrupted) break;
@@ -162,6 +168,7 @@ async function runSuites(
         partitions: config.partitions?.[system] ?? target.run?.partitions,
       };
       const provided: TargetConfig = { ...target, system: system || undefined, run: settings };
+      const starting = performance.now();
       current = await createVitest(
         'test',
         {
@@ -182,18 +189,30 @@ async function runSuites(
       );
       // Vitest leaves the process on Ctrl-C; this run stops its checks and cleans up first.
       for (const listener of process.listeners('SIGINT')) if (listener !== onSigint) process.off('SIGINT', listener);
+      const started = performance.now();
+      startupMs += started - starting;
       if (!interrupted) await current.start([]);
       await current.close();
+      suitesMs += performance.now() - started;
       current = undefined;
       collected.push(...collector.results);
       runErrors.push(...collector.runErrors);
+      preparationMs += collector.preparationMs;
     }
   } finally {
     process.off('SIGINT', onSigint);
     // A second Ctrl-C during the cleanup leaves at once.
     process.once('SIGINT', () => process.exit(130));
   }
-  return { collected, runErrors, interrupted };
+  const ms = Math.round;
+  return {
+    collected,
+    runErrors,
+    interrupted,
+    startupMs: ms(startupMs),
+    suitesMs: ms(suitesMs),
+    preparationMs: ms(preparationMs),
+  };
 }
 
 /** Every operation of our two specs, as reports name them. */
@@ -257,6 +276,9 @@ async function buildReport(facts: ReportFacts): Promise<RunReport> {
       durationMs: Date.now() - facts.startedAt.getTime(),
       apiMs: sum((r) => r.apiMs),
       waitMs: sum((r) => r.waitMs),
+      startupMs: runs.startupMs,
+      suitesMs: runs.suitesMs,
+      preparationMs: runs.preparationMs,
     },
     cleanup: facts.cleanup,
     results,

@@ -81,6 +81,8 @@ export class ResultCollector implements Reporter {
   results: CheckResult[] = [];
   /** Errors outside any check: unhandled errors, and suite files that failed to load or to end. */
   runErrors: string[] = [];
+  /** Summed over the suite files: preparing a worker for each, importing and collecting it. */
+  preparationMs = 0;
 
   constructor(options: { root: string; system: string }) {
     this.#root = options.root;
@@ -89,6 +91,10 @@ export class ResultCollector implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
     this.results = collectResults(modules, this.#root, this.#system);
+    this.preparationMs = modules.reduce((sum, m) => {
+      const d = m.diagnostic();
+      return sum + d.prepareDuration + d.collectDuration + d.setupDuration;
+    }, 0);
     const messageOf = (e: unknown) => (e && typeof e === 'object' && 'message' in e ? String(e.message) : String(e));
     const failedModules = modules
       .filter((m) => m.errors().length > 0 && m.children.size === 0)

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatSummary } from './console.ts';
+import { formatSummary, timingLine } from './console.ts';
 import type { CheckRecord } from './report.ts';
 import { computeVerdict } from './verdict.ts';
 
@@ -31,4 +31,19 @@ test('skips that share a reason are one entry; failures and lone skips keep thei
   );
   expect(text.split(noV1)).toHaveLength(2);
   expect(text).toContain('  SKIP V2-AUTH-EXPIRED-001 [MUST] checks V2-AUTH-EXPIRED-001\n       needs an expired token');
+});
+
+test('the timing line splits the wall time into start-up, suites and the rest', () => {
+  const timing = {
+    startedAt: '',
+    durationMs: 4_000,
+    startupMs: 400,
+    suitesMs: 3_100,
+    preparationMs: 2_460,
+    apiMs: 1_234,
+    waitMs: 0,
+  };
+  expect(timingLine({ timing })).toBe(
+    'time: 4.0 s: vitest start-up 0.4 s, suites 3.1 s (summed over files: preparing and importing 2.5 s; over checks: API 1.2 s, waiting 0.0 s), the rest 0.5 s (token, reports, cleanup)',
+  );
 });

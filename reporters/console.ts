@@ -83,6 +83,15 @@ export function formatSummary(results: readonly CheckResult[], run: RunVerdict):
   return lines.join('\n');
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Where the run's time went: vitest's start-up, the suites, and the rest (token, reports, cleanup). */
+export function timingLine(report: Pick<RunReport, 'timing'>): string {
+  const { durationMs, startupMs, suitesMs, preparationMs, apiMs, waitMs } = report.timing;
+  const rest = Math.max(0, durationMs - startupMs - suitesMs);
+  return `time: ${seconds(durationMs)}: vitest start-up ${seconds(startupMs)}, suites ${seconds(suitesMs)} (summed over files: preparing and importing ${seconds(preparationMs)}; over checks: API ${seconds(apiMs)}, waiting ${seconds(waitMs)}), the rest ${seconds(rest)} (token, reports, cleanup)`;
+}
+
 /** The console report: what did not pass, the profiles, coverage, cleanup, and the verdict last. */
 export const consoleReport: ReportWriter = {
   kind: 'console',
@@ -100,6 +109,7 @@ export const consoleReport: ReportWriter = {
       lines.push(`  not exercised: ${shown}`);
     }
     lines.push(...formatCleanup(report));
+    lines.push(timingLine(report));
     if (out.written.length > 0) lines.push(`reports: ${out.written.join(', ')} in ${out.dir}`);
     lines.push(`exit ${report.exit.code}: ${report.exit.reason}`);
     lines.push('', verdictLine(report));

@@ -143,7 +143,15 @@ function makeReport(over: Partial<RunReport> = {}): RunReport {
     ],
     counts: { pass: 2, fail: 1, warn: 1, skip: 1, error: 1, deviation: 1 },
     problems: ['deviation V2-COMPUTE-GET-003 is listed but the requirement now passes: remove the entry'],
-    timing: { startedAt: '2025-12-01T10:41:02.117Z', durationMs: 1_049_087, apiMs: 78_000, waitMs: 1_129_000 },
+    timing: {
+      startedAt: '2025-12-01T10:41:02.117Z',
+      durationMs: 1_049_087,
+      apiMs: 78_000,
+      waitMs: 1_129_000,
+      startupMs: 1_250,
+      suitesMs: 1_040_000,
+      preparationMs: 3_500,
+    },
     cleanup: {
       done: ['removed /home/alice/f7t-conformance-r7k2q'],
       leftovers: [{ kind: 'job', what: 'job 1873411 (RUNNING)', system: 'eiger', note: 'cancel answered 500' }],
@@ -242,6 +250,7 @@ describe('renderHtml', () => {
 
   it('shows timings, the cleanup and its leftovers', () => {
     expect(html).toContain(formatDuration(1_049_087));
+    expect(html).toContain(`vitest start-up ${formatDuration(1_250)}, suites ${formatDuration(1_040_000)}`);
     expect(html).toContain('wait 3 min 00 s');
     expect(html).toContain('1 leftover still on the site');
     expect(html).toContain('job 1873411 (RUNNING)');

@@ -249,7 +249,7 @@ const stackedBar = (api: string, wait: string, extra: Raw) =>
   h`<span class="bar"${extra}><span class="api" style="width:${api}%"></span><span class="wait" style="width:${wait}%"></span></span>`;
 
 function renderTiming(report: RunReport, ordered: readonly Indexed[]): Raw {
-  const { durationMs, apiMs, waitMs } = report.timing;
+  const { durationMs, apiMs, waitMs, startupMs, suitesMs, preparationMs } = report.timing;
   const sum = apiMs + waitMs;
   const share = (ms: number) => (sum > 0 ? ((ms / sum) * 100).toFixed(1) : '0');
   const slowest = [...ordered].sort((a, b) => b.check.durationMs - a.check.durationMs).slice(0, SLOWEST_SHOWN);
@@ -270,7 +270,8 @@ function renderTiming(report: RunReport, ordered: readonly Indexed[]): Raw {
   );
   return h`<section id="timing" aria-labelledby="timing-h"><h2 id="timing-h">Timing</h2>
 <div class="stats">
-  <div><span class="k">wall time</span><b>${formatDuration(durationMs)}</b></div>
+  <div><span class="k">wall time</span><b>${formatDuration(durationMs)}</b>
+    <span class="sub">vitest start-up ${formatDuration(startupMs)}, suites ${formatDuration(suitesMs)}; preparing and importing the files ${formatDuration(preparationMs)} (summed)</span></div>
   <div><span class="k"><i class="key api"></i>API time</span><b>${formatDuration(apiMs)}</b>
     <span class="sub">${share(apiMs)}%</span></div>
   <div><span class="k"><i class="key wait"></i>queue wait</span><b>${formatDuration(waitMs)}</b>

@@ -109,6 +109,12 @@ export interface RunReport {
     readonly apiMs: number;
     /** Sum of the time spent waiting for jobs and tasks. */
     readonly waitMs: number;
+    /** Wall time vitest took to start (configuration, plugins), over all systems. */
+    readonly startupMs: number;
+    /** Wall time of the suites' runs (modules, each file's set-up, the checks), over all systems. */
+    readonly suitesMs: number;
+    /** Summed over the suite files: preparing, importing and collecting each (files run side by side). */
+    readonly preparationMs: number;
   };
   readonly cleanup: CleanupRecord | null;
   readonly results: readonly CheckRecord[];
