@@ -99,3 +99,18 @@ describe('disk content store', () => {
     expect(() => createDiskContentStore(file)).toThrow(/not a directory/);
   });
 });
+
+test('small views of large allocations are held as copies of their own; full chunks by reference', async () => {
+  const store = createMemoryContentStore();
+  const socketRead = Buffer.alloc(64 * 1024, 0x61);
+  const short = socketRead.subarray(0, 20);
+  const pooled = Buffer.from('a:1:staged'); // a slice of node's 8 KiB pool
+  const piece = await store.write(from(short, pooled, socketRead));
+  const held: Buffer[] = [];
+  for await (const chunk of piece.chunks(0, piece.size)) held.push(chunk);
+  expect(held.map((b) => b.buffer.byteLength)).toEqual([20, 10, 64 * 1024]);
+  expect(held[2]).toBe(socketRead);
+  expect(Buffer.concat(held).subarray(20, 30).toString()).toBe('a:1:staged');
+  const written = store.fromBytes(Buffer.from('tiny'));
+  for await (const chunk of written.chunks(0, 4)) expect(chunk.buffer.byteLength).toBe(4);
+});

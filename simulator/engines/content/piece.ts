@@ -50,15 +50,27 @@ export async function* chunksOf(content: Content, start = 0, end = sizeOf(conten
   }
 }
 
+/**
+ * The buffer itself, or a copy of its bytes when it is a small view of a larger allocation (a slice
+ * of node's 8 KiB pool, a short read into a 64 KiB socket buffer): kept, such a view would keep
+ * the whole allocation alive for as long as the site holds the bytes.
+ */
+export function compact(buffer: Buffer): Buffer {
+  if (buffer.byteLength >= buffer.buffer.byteLength / 2) return buffer;
+  const copy = Buffer.allocUnsafeSlow(buffer.byteLength);
+  buffer.copy(copy);
+  return copy;
+}
+
 /** A piece held in memory as the chunks it arrived in (a request body is not joined). */
 export function memoryPiece(parts: readonly Buffer[]): Piece {
-  let held = parts.filter((b) => b.length > 0);
+  let held = parts.filter((b) => b.length > 0).map(compact);
   const size = held.reduce((n, b) => n + b.length, 0);
   return {
     size,
     bytes() {
       // Joined once, and the join kept in place of the chunks: the bytes stay held once.
-      if (held.length > 1) held = [Buffer.concat(held, size)];
+      if (held.length > 1) held = [compact(Buffer.concat(held, size))];
       return held[0] ?? Buffer.alloc(0);
     },
     *chunks(start, end) {
