@@ -1,19 +1,12 @@
 // The simulator of the staging bench, in a process of its own so that its RSS is its own: started
 // as `serve` starts it, it sends its URL and a token, then its RSS every 50 ms (and on request,
 // after a full collection) until it is told to stop. Argument: the data directory, if any.
-import { startServer } from '../cli/serve.ts';
+import { startSite } from '../cli/live-site.ts';
 
 const send = (message: unknown) => process.send?.(message);
 const dataDir = process.argv[2];
-const running = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  seed: undefined,
-  clients: [],
-  publicUrl: undefined,
-  clock: { mode: 'real' },
+const running = await startSite({
   controlPlane: true,
-  privateJobs: false,
   ...(dataDir ? { dataDir } : {}),
 });
 const token = await running.simulator.control.mintToken({ username: 'alice', ttlS: 3600 });

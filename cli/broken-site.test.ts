@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readResults } from './read-reports.ts';
 import { runCli } from './run-cli.ts';
-import { startServer, type RunningSimulator } from './serve.ts';
+import { startSite } from './live-site.ts';
+import type { RunningSimulator } from './serve.ts';
 
 // A site whose systems list is broken cannot be judged: every check is an error that names the
 // request that failed, in every report, and the run exits 2 (it used to skip everything and
@@ -57,15 +58,8 @@ function startProxy(upstream: string, breakage: Breakage): Promise<{ url: string
 describe('a site whose systems list is broken', () => {
   let site: RunningSimulator;
   beforeAll(async () => {
-    site = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      seed: undefined,
-      clients: [],
-      publicUrl: undefined,
+    site = await startSite({
       clock: { mode: 'scaled', scale: 60 },
-      controlPlane: false,
-      privateJobs: false,
     });
   });
   afterAll(() => site.close());

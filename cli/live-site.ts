@@ -2,8 +2,9 @@ import { ROOT } from '../simulator/engines/fs/index.ts';
 import { runCli, type CliOptions } from './run-cli.ts';
 import { startServer, type ServeConfig, type RunningSimulator } from './serve.ts';
 
-// What the live tests share: a site profile for a simulator on a port, the simulator started
-// live (no control plane), and an inventory of what a run could leave on it.
+// What the tests and benches that start `serve` on a port share: the simulator started as `serve`
+// starts it (live, no control plane, unless told otherwise), a site profile for it, and an
+// inventory of what a run could leave on it.
 
 export function profileText(origin: string): string {
   return [

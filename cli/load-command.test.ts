@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import type { LoadReport } from '../reporters/load-report.ts';
 import { startServedSite } from './load-embedded.ts';
 import { loadCommand } from './load.ts';
-import { startServer, type RunningSimulator } from './serve.ts';
+import { startSite } from './live-site.ts';
+import type { RunningSimulator } from './serve.ts';
 
 // `load` in this process (cli/load.test.ts runs it as a child, which coverage does not see): the
 // command's settings, report files and exit codes, against `serve` on a port of this process and
@@ -36,15 +37,9 @@ async function runLoad(args: string[]) {
 describe('load --site, in-process, against serve', () => {
   let site: RunningSimulator;
   beforeAll(async () => {
-    site = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      seed: undefined,
+    site = await startSite({
       clients: [{ id: 'alice-load', secret: SECRET, username: 'alice' }],
-      publicUrl: undefined,
-      clock: { mode: 'real' },
       controlPlane: true,
-      privateJobs: false,
     });
   });
   afterAll(() => site.close());

@@ -9,7 +9,8 @@ import { loadSpec } from '../spec/load.ts';
 import { ARTILLERY_PROCESSOR, ARTILLERY_SCENARIO, writeArtillery } from './load-artillery.ts';
 import { LoadRefusedError, settingsOf } from './load.ts';
 import { runCli } from './run-cli.ts';
-import { startServer, type RunningSimulator } from './serve.ts';
+import { startSite } from './live-site.ts';
+import type { RunningSimulator } from './serve.ts';
 import { readSiteProfile } from './site-profile.ts';
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'load.json'), 'utf8')) as LoadReport;
@@ -67,15 +68,9 @@ test('load --embedded: 5 users for 3 s write load.json with p50/p99 per operatio
 describe('load --site against serve', () => {
   let site: RunningSimulator;
   beforeAll(async () => {
-    site = await startServer({
-      port: 0,
-      host: '127.0.0.1',
-      seed: undefined,
+    site = await startSite({
       clients: [{ id: 'alice-load', secret: SECRET, username: 'alice' }],
-      publicUrl: undefined,
-      clock: { mode: 'real' },
       controlPlane: true,
-      privateJobs: false,
     });
     process.env.F7T_LOAD_TEST_SECRET = SECRET;
   });

@@ -15,6 +15,7 @@ import {
   type Fault,
   type JsonType,
 } from '../spec/faults.ts';
+import { createRandom } from './engines/site/random.ts';
 
 export type { EngineFaults, Fault } from '../spec/faults.ts';
 
@@ -24,18 +25,6 @@ export interface ActiveFault extends Fault {
   readonly matcher: RegExp | undefined;
   /** The fault's own PRNG (seeded by the site's seed and its id), for `probability`. */
   readonly random: () => number;
-}
-
-/** mulberry32: small, fast and enough to draw reproducible failures. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PartitionSpec, User } from '../site/types.ts';
 import type { OutputEvent } from './script.ts';
 import type { BaseState, Job } from './types.ts';
+import { createRandom } from '../site/random.ts';
 
 /** What to seed: `count` jobs of these users, drawn from `seed`. */
 export interface PopulateJobsOptions {
@@ -46,18 +47,6 @@ const SCRIPT = '#!/bin/bash -l\n#SBATCH --nodes=1\n#SBATCH --ntasks-per-node=1\n
 const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
 const NO_OUTPUT: readonly OutputEvent[] = Object.freeze([]);
 
-/** mulberry32: a small seeded generator, so a seed gives the same jobs on every run. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Jobs as a month of use leaves them in Slurm's records: the oldest ended (completed, failed,
  * cancelled, timed out), a few running on the free nodes, the newest pending. Ids come from the
@@ -65,7 +54,7 @@ function randomFrom(seed: number): () => number {
  * before now). They write no output files: the history is the records, not the files.
  */
 export function seedJobs(source: SeedSource, options: PopulateJobsOptions): Job[] {
-  const random = randomFrom(options.seed);
+  const random = createRandom(options.seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
   const { count, users } = options;
   const { partition, now } = source;
