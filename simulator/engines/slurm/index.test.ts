@@ -37,6 +37,20 @@ describe('scheduler', () => {
     expect(out()).toBe(`hi ${job.id}\nbye\n`);
   });
 
+  test('an ended data mover lets go of its work, whether it finished or was cancelled', async () => {
+    const { slurm, alice, advance } = site();
+    const work = async () => ({ exitCode: 0, stdout: 'moved\n', stderr: '' });
+    const request = { workingDirectory: '/home/alice', script: '#!/bin/bash\ntrue\n', action: work };
+    const done = slurm.submit('daint', alice, request);
+    const cancelled = slurm.submit('daint', alice, request);
+    expect(done.action).toBe(work);
+    slurm.cancel('daint', alice, cancelled.id);
+    expect(slurm.get('daint', alice, cancelled.id)).toMatchObject({ state: 'CANCELLED', action: undefined });
+    await Promise.resolve();
+    advance(1);
+    expect(slurm.get('daint', alice, done.id)).toMatchObject({ state: 'COMPLETED', action: undefined });
+  });
+
   test('TIMEOUT past the limit, OUT_OF_MEMORY from #SIM', () => {
     const { slurm, alice, advance } = site();
     const late = slurm.submit('daint', alice, {

@@ -260,7 +260,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     job.endTime = at;
     flush(job, at);
     running.delete(job);
-    if (job.runtimeS > limitOf(job) || (job.action && job.actionDoneAt === undefined)) {
+    const timedOut = job.runtimeS > limitOf(job) || (job.action && job.actionDoneAt === undefined);
+    job.action = undefined;
+    if (timedOut) {
       job.state = 'TIMEOUT';
       job.exitCode = 0;
       job.signal = 0;
@@ -295,6 +297,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       // Slurm fails a job whose output file cannot be opened in its working directory
       running.delete(job);
       job.state = 'FAILED';
+      job.action = undefined;
       job.exitCode = 1;
       job.endTime = at;
       job.written = job.output.length;
@@ -559,6 +562,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       running.delete(job);
       queue.get(job.system)?.delete(job);
       job.state = 'CANCELLED';
+      job.action = undefined;
       job.cancelledBy = user.uid;
       job.startTime ??= now;
       job.endTime = now;
@@ -632,6 +636,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           flush(job, now);
           running.delete(job);
           job.state = 'NODE_FAIL';
+          job.action = undefined;
           job.reason = 'NodeDown';
           job.endTime = now;
           job.exitCode = 0;

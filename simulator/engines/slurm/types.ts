@@ -70,7 +70,8 @@ export interface Job {
   readonly priority: number;
   readonly runtimeS: number;
   exitCodeOnEnd: number;
-  readonly action: JobAction | undefined;
+  /** The data mover's work; let go when the job ends (its closure may hold a transfer's state). */
+  action: JobAction | undefined;
   /** Epoch ms the action finished; undefined while it runs or when there is none. */
   actionDoneAt: number | undefined;
   readonly oom: boolean;
