@@ -23,15 +23,29 @@ async function listen(
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Requests per second over the run, from autocannon in a child process. */
-async function load(url: string, headers: Record<string, string>, durationS = DURATION_S): Promise<number> {
+/**
+ * Requests per second over the run, from autocannon in a child process, and the CPU time this
+ * process (the servers, nothing else) spent per request: on a shared machine the rate follows the
+ * neighbours' load, the CPU time much less.
+ */
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  durationS = DURATION_S,
+): Promise<{ rate: number; cpuUs: number }> {
   const args = [autocannonBin, '--json', '-c', String(CONNECTIONS), '-d', String(durationS)];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
+  const cpu = process.cpuUsage();
   const { stdout } = await promisify(execFile)(process.execPath, [...args, url], { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number }; non2xx: number; errors: number };
+  const used = process.cpuUsage(cpu);
+  const result = JSON.parse(stdout) as {
+    requests: { average: number; total: number };
+    non2xx: number;
+    errors: number;
+  };
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return result.requests.average;
+  return { rate: result.requests.average, cpuUs: (used.user + used.system) / Math.max(1, result.requests.total) };
 }
 
 export async function benchHttp(): Promise<Figure[]> {
@@ -57,9 +71,15 @@ export async function benchHttp(): Promise<Figure[]> {
   await load(`${simServer.url}/v2/status/systems`, auth, 2);
   let bareRate = 0;
   let simRate = 0;
+  let bareCpu = 0;
+  let simCpu = 0;
   for (let round = 0; round < 2; round++) {
-    bareRate += (await load(`${bareServer.url}/v2/status/systems`, {})) / 2;
-    simRate += (await load(`${simServer.url}/v2/status/systems`, auth)) / 2;
+    const bareRun = await load(`${bareServer.url}/v2/status/systems`, {});
+    const simRun = await load(`${simServer.url}/v2/status/systems`, auth);
+    bareRate += bareRun.rate / 2;
+    simRate += simRun.rate / 2;
+    bareCpu += bareRun.cpuUs / 2;
+    simCpu += simRun.cpuUs / 2;
   }
   simServer.server.close();
   bareServer.server.close();
@@ -69,6 +89,15 @@ export async function benchHttp(): Promise<Figure[]> {
     { id: 'http.bare', label: 'bare Hono', value: bareRate, unit: 'req/s', detail },
     { id: 'http.simulator', label: 'simulator (RS256 token)', value: simRate, unit: 'req/s', detail },
     { id: 'http.ratio', label: 'simulator / bare Hono', value: simRate / bareRate, unit: '', goal: { atLeast: 0.9 } },
+    { id: 'http.cpu.bare', label: 'bare Hono, server CPU per request', value: bareCpu, unit: 'us', detail },
+    { id: 'http.cpu.simulator', label: 'simulator, server CPU per request', value: simCpu, unit: 'us', detail },
+    {
+      id: 'http.cpu.ratio',
+      label: 'bare Hono / simulator, CPU per request',
+      value: bareCpu / simCpu,
+      unit: '',
+      detail: 'the throughput a server-bound run would reach, steadier than the rate on a shared machine',
+    },
     {
       id: 'http.startup',
       label: 'simulator start-up, median of 5',

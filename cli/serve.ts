@@ -1,4 +1,4 @@
-import { serve as serveHttp, type ServerType } from '@hono/node-server';
+import { serve as serveHttp, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { ClientShape, LoginShape, PublicClientShape, SiteShape } from '../fixtures/site-shape.ts';
 import type { ClockMode } from '../simulator/engines/clock/index.ts';
@@ -39,7 +39,7 @@ export async function startServer(config: ServeConfig): Promise<RunningSimulator
   const started: { simulator?: Simulator } = {};
   const server = serveHttp({
     // The app gets node-server's bindings: S3 reads large bodies from the socket's message itself.
-    fetch: (request: Request, env: unknown) =>
+    fetch: (request: Request, env: HttpBindings | Http2Bindings) =>
       started.simulator
         ? started.simulator.app.fetch(request, env)
         : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),

@@ -27,7 +27,8 @@ export const DEFAULT_S3_CREDENTIALS: S3Credentials = {
 
 export interface Simulator {
   readonly app: Hono<AppEnv>;
-  readonly fetch: (request: Request) => Promise<Response>;
+  /** Answers a request; served by @hono/node-server, pass its bindings (`serve({ fetch: sim.fetch })` does). */
+  readonly fetch: (request: Request, env?: AppEnv['Bindings']) => Promise<Response>;
   readonly control: Control;
   readonly publicUrl: string;
   readonly issuer: string;
@@ -236,7 +237,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const app = createApp(context);
   return {
     app,
-    fetch: async (request) => app.fetch(request),
+    fetch: async (request, env) => app.fetch(request, env),
     control,
     publicUrl,
     issuer,

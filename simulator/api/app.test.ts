@@ -1,5 +1,8 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { createSimulator } from '../index.ts';
+import { bearerToken } from './v2/index.ts';
 
 async function setup() {
   const sim = await createSimulator({ clock: { mode: 'manual' } });
@@ -16,6 +19,48 @@ async function setup() {
 }
 
 describe('the HTTP layer', () => {
+  test('the token of an authorization header, as the pattern Bearer<spaces><token><spaces> reads it', () => {
+    expect(bearerToken('Bearer abc.def')).toBe('abc.def');
+    expect(bearerToken('bearer   abc ')).toBe('abc');
+    expect(bearerToken('BEARER\tabc')).toBe('abc');
+    for (const refused of [undefined, '', 'Bearer', 'Bearer ', 'Bearerabc', 'Basic abc', 'Bearer a b', 'Bearer  '])
+      expect(bearerToken(refused), String(refused)).toBeUndefined();
+  });
+
+  test('served by Node, answers carry the headers every answer has, and a fault still drops one', async () => {
+    const { sim } = await setup();
+    const token = await sim.control.mintToken({ username: 'alice' });
+    const server = serve({ fetch: sim.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = (path: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+      fetch(`${base}${path}`, { headers });
+    try {
+      const ok = await get('/v2/status/systems');
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('application/json');
+      expect(ok.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      expect(ok.headers.get('x-correlation-id')).toBe(ok.headers.get('x-request-id'));
+      expect(ok.headers.get('f7t-appversion')).toBe('2.5.6');
+      expect(ok.headers.get('f7t-authusername')).toBe('alice');
+      expect(ok.headers.get('f7t-timestamp')).toMatch(/^\d+(\.\d+)?$/);
+      // ids differ from one answer to the next
+      expect((await get('/v2/status/systems')).headers.get('x-request-id')).not.toBe(ok.headers.get('x-request-id'));
+      // an error answer carries them too, with the error's own headers
+      const refused = await get('/v2/status/systems', {});
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      expect(refused.headers.get('f7t-appversion')).toBe('2.5.6');
+      sim.control.injectFault({ path: '/v2/status/systems', dropHeader: 'f7t-authusername', times: 1 });
+      const faulted = await get('/v2/status/systems');
+      expect(faulted.headers.get('f7t-authusername')).toBeNull();
+      expect(faulted.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('bad input gets a 4xx naming the problem, never a 5xx', async () => {
     const { call } = await setup();
     const bodies = [

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { OAuthError } from '../engines/oidc/index.ts';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../faults.ts';
 import type { SimulatorContext } from '../context.ts';
 import { answerError, errorBody } from './shared/answer.ts';
-import type { AppEnv } from './shared/env.ts';
+import { everyAnswerHeader, type AppEnv } from './shared/env.ts';
 import { createControlRoutes } from './control/routes.ts';
 import { limits } from './limits.ts';
 import { answerOAuthError } from './oidc/errors.ts';
@@ -64,19 +64,31 @@ const judgedFirst = (f: ActiveFault) => f.user === undefined && f.onStatus === u
 
 const ID = /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/i;
 
+/**
+ * Request ids as FirecREST shows them (32 hex digits): a random prefix for this app and a count,
+ * unique without drawing 16 random bytes on every request.
+ */
+function requestIds(): () => string {
+  const prefix = randomBytes(8).toString('hex');
+  let count = 0;
+  return () => prefix + (++count).toString(16).padStart(16, '0');
+}
+
 export function createApp(sim: SimulatorContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const nextRequestId = requestIds();
 
   app.use(async (c, next) => {
     const started = performance.now();
     const given = c.req.header('x-request-id');
-    const requestId = given && ID.test(given) ? given : randomUUID().replaceAll('-', '');
+    const requestId = given && ID.test(given) ? given : nextRequestId();
     c.set('requestId', requestId);
     const correlation = c.req.header('x-correlation-id');
     // Headers set before the handler are applied as the answer is built, which costs less than
     // changing a finished Response.
-    c.header('x-request-id', requestId);
-    c.header('x-correlation-id', correlation && ID.test(correlation) ? correlation : requestId);
+    const direct = sim.faults.length === 0;
+    everyAnswerHeader(c, 'x-request-id', requestId, direct);
+    everyAnswerHeader(c, 'x-correlation-id', correlation && ID.test(correlation) ? correlation : requestId, direct);
     await next();
     const path = c.req.path;
     if (!path.startsWith('/_sim')) {

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { AuthError } from '../../engines/oidc/errors.ts';
 import { SimError } from '../../errors.ts';
 import type { SimulatorContext } from '../../context.ts';
-import type { AppEnv } from '../shared/env.ts';
+import { everyAnswerHeader, type AppEnv } from '../shared/env.ts';
 import { syncJobs } from '../shared/sync-jobs.ts';
 import { createComputeRoutes } from './compute.ts';
 import { methodNotAllowed } from './methods.ts';
@@ -11,12 +11,23 @@ import { createStagedRoutes } from './filesystem/staged.ts';
 import { createTransferRoutes } from './filesystem/transfer.ts';
 import { createStatusRoutes, liveness } from './status.ts';
 
+const SPACE = /\s/;
+
+/** The token of `Bearer <token>` (any case, spaces around), without a regular expression per request. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined || header.length < 8) return undefined;
+  if (header.slice(0, 6).toLowerCase() !== 'bearer' || !SPACE.test(header[6] ?? '')) return undefined;
+  const token = header.slice(7).trim();
+  return token === '' || SPACE.test(token) ? undefined : token;
+}
+
 export function createV2Routes(sim: SimulatorContext) {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
-    c.header('F7T-AppVersion', sim.state.site.appVersion);
-    c.header('F7T-Timestamp', String(Date.now() / 1000));
+    const direct = sim.faults.length === 0;
+    everyAnswerHeader(c, 'F7T-AppVersion', sim.state.site.appVersion, direct);
+    everyAnswerHeader(c, 'F7T-Timestamp', String(Date.now() / 1000), direct);
     await next();
   });
 
@@ -28,17 +39,16 @@ export function createV2Routes(sim: SimulatorContext) {
   app.get('/status/liveness', (c) => c.json(liveness(sim)));
 
   app.use(async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match?.[1]) throw new AuthError('missing');
-    const verified = await sim.idp.verify(match[1]);
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw new AuthError('missing');
+    const verified = await sim.idp.verify(token);
     const user = sim.state.user(verified.username);
     // DEVIATION: upstream fails later over SSH with a 500; a clear 403 says what is wrong.
     if (!user) {
       throw new SimError(403, `User '${verified.username}' has no account on this site.`);
     }
     c.set('user', user);
-    c.header('F7T-AuthUsername', user.name);
+    everyAnswerHeader(c, 'F7T-AuthUsername', user.name, sim.faults.length === 0);
     return next();
   });
 
