@@ -39,7 +39,7 @@ describe('scheduler', () => {
 
   test('an ended data mover lets go of its work, whether it finished or was cancelled', async () => {
     const { slurm, alice, advance } = site();
-    const work = async () => ({ exitCode: 0, stdout: 'moved\n', stderr: '' });
+    const work = () => Promise.resolve({ exitCode: 0, stdout: 'moved\n', stderr: '' });
     const request = { workingDirectory: '/home/alice', script: '#!/bin/bash\ntrue\n', action: work };
     const done = slurm.submit('daint', alice, request);
     const cancelled = slurm.submit('daint', alice, request);
