@@ -34,8 +34,11 @@ function answerOf(c: Context<AppEnv>, fault: ActiveFault): Response {
   return c.json(fault.body ?? errorBody(c, `Injected fault ${fault.id}`), status as 500);
 }
 
-/** The site's answer as a fault changes it: status, JSON fields, bytes, headers. */
-async function rewrite(res: Response, fault: ActiveFault): Promise<Response> {
+/**
+ * The site's answer as a fault changes it: status, JSON fields, bytes, headers. A dropped header
+ * also leaves Node's response, where the headers every answer carries wait (see `everyAnswerHeader`).
+ */
+async function rewrite(c: Context<AppEnv>, res: Response, fault: ActiveFault): Promise<Response> {
   const headers = new Headers(res.headers);
   let body: ConstructorParameters<typeof Response>[0] = res.body;
   const json = headers.get('content-type')?.includes('json') ?? false;
@@ -46,7 +49,10 @@ async function rewrite(res: Response, fault: ActiveFault): Promise<Response> {
     body = alterBytes(new Uint8Array(await res.arrayBuffer()), fault.alterBody) as Uint8Array<ArrayBuffer>;
   }
   if (body !== res.body) headers.delete('content-length');
-  if (fault.dropHeader) headers.delete(fault.dropHeader);
+  if (fault.dropHeader) {
+    headers.delete(fault.dropHeader);
+    c.env?.outgoing?.removeHeader(fault.dropHeader);
+  }
   if (fault.setHeader) headers.set(fault.setHeader.name, fault.setHeader.value);
   const status = fault.replaceStatus ?? res.status;
   // A 204 or 304 has no body; one that had a body before loses it.
@@ -86,9 +92,8 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
     const correlation = c.req.header('x-correlation-id');
     // Headers set before the handler are applied as the answer is built, which costs less than
     // changing a finished Response.
-    const direct = sim.faults.length === 0;
-    everyAnswerHeader(c, 'x-request-id', requestId, direct);
-    everyAnswerHeader(c, 'x-correlation-id', correlation && ID.test(correlation) ? correlation : requestId, direct);
+    everyAnswerHeader(c, 'x-request-id', requestId);
+    everyAnswerHeader(c, 'x-correlation-id', correlation && ID.test(correlation) ? correlation : requestId);
     await next();
     const path = c.req.path;
     if (!path.startsWith('/_sim')) {
@@ -128,7 +133,7 @@ export function createApp(sim: SimulatorContext): Hono<AppEnv> {
       if (!appliesTo(fault, c.get('user')?.name, c.res.status) || !strikes(fault)) continue;
       if (fault.delayMs) await sleep(fault.delayMs);
       if (delaysOnly(fault)) continue;
-      const changed = answersInPlace(fault) ? answerOf(c, fault) : await rewrite(c.res, fault);
+      const changed = answersInPlace(fault) ? answerOf(c, fault) : await rewrite(c, c.res, fault);
       // Hono copies the old answer's headers onto a new one; a rewrite decides them itself.
       c.res = undefined;
       c.res = changed;

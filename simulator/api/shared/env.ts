@@ -16,12 +16,12 @@ export interface AppEnv {
 
 /**
  * Sets a header every answer carries (request id, FirecREST's version, the caller). Served by
- * Node and with no fault that may rewrite the answer, it goes on Node's response, which merges it
- * into whatever the route answers: the answer keeps plain headers and Node writes them without
- * building a fetch `Headers` on every request. Otherwise, Hono's `c.header`.
+ * Node, it goes on Node's response, which merges it into whatever the route answers: the answer
+ * keeps plain headers and Node writes them without building a fetch `Headers` on every request
+ * (a fault that drops one removes it there too). In-process, Hono's `c.header`.
  */
-export function everyAnswerHeader(c: Context<AppEnv>, name: string, value: string, direct: boolean): void {
-  const outgoing = direct ? c.env?.outgoing : undefined;
+export function everyAnswerHeader(c: Context<AppEnv>, name: string, value: string): void {
+  const outgoing = c.env?.outgoing;
   if (outgoing && !outgoing.headersSent) outgoing.setHeader(name, value);
   else c.header(name, value);
 }

@@ -256,12 +256,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /** A job leaves the running set for good; its data mover's work (and what it holds) goes with it. */
+  const stop = (job: Job) => {
+    running.delete(job);
+    job.action = undefined;
+  };
+
   const finish = (job: Job, at: number) => {
     job.endTime = at;
     flush(job, at);
-    running.delete(job);
     const timedOut = job.runtimeS > limitOf(job) || (job.action && job.actionDoneAt === undefined);
-    job.action = undefined;
+    stop(job);
     if (timedOut) {
       job.state = 'TIMEOUT';
       job.exitCode = 0;
@@ -295,9 +300,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (job.action) runAction(job, job.action);
     } catch {
       // Slurm fails a job whose output file cannot be opened in its working directory
-      running.delete(job);
+      stop(job);
       job.state = 'FAILED';
-      job.action = undefined;
       job.exitCode = 1;
       job.endTime = at;
       job.written = job.output.length;
@@ -559,10 +563,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const now = clock.now();
       const wasRunning = job.state === 'RUNNING';
       if (wasRunning) flush(job, now);
-      running.delete(job);
+      stop(job);
       queue.get(job.system)?.delete(job);
       job.state = 'CANCELLED';
-      job.action = undefined;
       job.cancelledBy = user.uid;
       job.startTime ??= now;
       job.endTime = now;
@@ -634,9 +637,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (action === 'down') {
         for (const job of [...running].filter((j) => j.system === spec.name && j.nodes.includes(node))) {
           flush(job, now);
-          running.delete(job);
+          stop(job);
           job.state = 'NODE_FAIL';
-          job.action = undefined;
           job.reason = 'NodeDown';
           job.endTime = now;
           job.exitCode = 0;
