@@ -71,13 +71,15 @@ const judgedFirst = (f: ActiveFault) => f.user === undefined && f.onStatus === u
 const ID = /^[0-9a-f]{32}$|^[0-9a-f-]{36}$/i;
 
 /**
- * Request ids as FirecREST shows them (32 hex digits): a random prefix for this app and a count,
- * unique without drawing 16 random bytes on every request.
+ * Request ids as FirecREST shows them, a UUID 4 in 32 hex digits (version digit 4, variant digit
+ * 8): a random part drawn once for this app and a count, unique without drawing random bytes on
+ * every request.
  */
 function requestIds(): () => string {
-  const prefix = randomBytes(8).toString('hex');
+  const random = randomBytes(8).toString('hex');
+  const prefix = `${random.slice(0, 12)}4${random.slice(13)}8`;
   let count = 0;
-  return () => prefix + (++count).toString(16).padStart(16, '0');
+  return () => prefix + (++count).toString(16).padStart(15, '0');
 }
 
 export function createApp(sim: SimulatorContext): Hono<AppEnv> {
