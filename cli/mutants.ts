@@ -9,6 +9,7 @@ import type { CheckRecord } from '../reporters/report.ts';
 import { findRequirement, requirementIdOf, type Profile } from '../spec/requirements.ts';
 import { compileFault } from '../simulator/faults.ts';
 import type { TargetConfig } from '../suites/harness/config.ts';
+import { createKeptThreads, type KeptThreads } from './kept-threads.ts';
 
 // The suites graded by mutants: the clean embedded site must pass, and each mutant (a realistic
 // bug, injected as faults) must make at least one check of its profile fail.
@@ -163,11 +164,13 @@ interface Lane {
   readonly vitest: Vitest;
   readonly collector: ResultCollector;
   readonly map: CheckMap;
+  readonly threads: KeptThreads;
 }
 
 async function createLane(): Promise<Lane> {
   const collector = new ResultCollector({ root, system: '' });
   const map = new CheckMap();
+  const threads = createKeptThreads();
   const vitest = await createVitest(
     'test',
     {
@@ -179,13 +182,13 @@ async function createLane(): Promise<Lane> {
       reporters: [collector, map],
       testTimeout: 30_000,
       hookTimeout: 60_000,
-      // Worker threads keep their modules between runs: a mutant costs its checks, not a start-up.
-      pool: 'threads',
+      // Threads kept between runs keep their modules: a mutant costs its checks, not a start-up.
+      pool: threads,
       isolate: false,
     },
     {},
   );
-  return { vitest, collector, map };
+  return { vitest, collector, map, threads };
 }
 
 async function runChecks(lane: Lane, checks: readonly CleanCheck[] | undefined, faults: Mutant['faults']) {
@@ -253,7 +256,7 @@ export async function runMutants(options: MutantsOptions = {}): Promise<MutantsR
     outcomes.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return { cleanProblems, cleanChecks: clean.length, outcomes, wallMs: Date.now() - started };
   } finally {
-    await Promise.all(lanes.map((l) => l.vitest.close()));
+    await Promise.all(lanes.map(async (l) => (await l.vitest.close(), await l.threads.close())));
   }
 }
 
