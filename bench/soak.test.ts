@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { formatLoadReport, rssGrowth, runLoad } from './soak.ts';
+import { formatLoadReport, growth, runLoad } from './soak.ts';
 
 // Issue 14, item 5. Over loopback HTTP, in this process.
 test('concurrent writers of every kind lose nothing: files, listings, job and task ids', async () => {
@@ -11,8 +11,12 @@ test('concurrent writers of every kind lose nothing: files, listings, job and ta
 }, 60_000);
 
 // A constant load of 40 rounds (about 300 requests) a second, which leaves the other tests of the
-// run most of the machine; `npm run soak` keeps 100 rounds a second for ten minutes.
-test('a one-minute soak at constant load: no error, RSS flat within 10 % after warm-up', async () => {
+// run most of the machine; `npm run soak` keeps 100 rounds a second for ten minutes and holds its
+// RSS too. Here the memory held is what the process keeps alive after a full collection: beside
+// three other test files on two cores the paced rounds come in bursts, after which V8 keeps the
+// pages it grew into (RSS 248 -> 280 MB in one such run, while the same minute alone stayed within
+// 1 %), so RSS here measures the machine's load; a leak shows in what stays alive.
+test('a one-minute soak at constant load: no error, live memory flat within 10 % after warm-up', async () => {
   const report = await runLoad({
     workers: 4,
     durationS: 60,
@@ -26,5 +30,5 @@ test('a one-minute soak at constant load: no error, RSS flat within 10 % after w
   // The load was there: at least half the paced rounds ran (the other tests of the run share the
   // machine; a site that stalled would fall far short).
   expect(report.iterations).toBeGreaterThan(40 * 60 * 0.5);
-  expect(Math.abs(rssGrowth(report.rss))).toBeLessThanOrEqual(10);
+  expect(Math.abs(growth(report.live))).toBeLessThanOrEqual(10);
 }, 120_000);

@@ -32,11 +32,13 @@ export interface LoadReport {
   readonly taskIds: number;
   /** Wall seconds the rounds took. */
   readonly seconds: number;
-  /** RSS in MB, sampled after a garbage collection when the runtime exposes one. */
+  /** RSS in MB, sampled after a full garbage collection. */
   readonly rss: readonly number[];
+  /** What the process keeps alive, in MB at the same samples: the heap in use plus memory outside it (Buffers). */
+  readonly live: readonly number[];
 }
 
-/** A full garbage collection before each RSS sample, even where Node was started without --expose-gc. */
+/** A full garbage collection before each memory sample, even where Node was started without --expose-gc. */
 function collector(): () => void {
   const exposed = (globalThis as { gc?: () => void }).gc;
   if (exposed) return exposed;
@@ -72,12 +74,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const jobIds = new Set<number>();
   const taskIds = new Set<string>();
   const rss: number[] = [];
+  const live: number[] = [];
   const started = performance.now();
   const over = () => options.durationS !== undefined && performance.now() - started > options.durationS * 1000;
   const gc = collector();
   const sample = () => {
     gc();
-    rss.push(Math.round(process.memoryUsage().rss / 1024 / 1024));
+    const memory = process.memoryUsage();
+    rss.push(Math.round(memory.rss / 1024 / 1024));
+    live.push(Math.round((memory.heapUsed + memory.external) / 1024 / 102.4) / 10);
   };
   sample();
   const sampler = setInterval(sample, (options.sampleEveryS ?? 5) * 1000);
@@ -233,20 +238,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   sample();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   const seconds = Math.round(performance.now() - started) / 1000;
-  return { iterations, requests, errors, jobIds: jobIds.size, taskIds: taskIds.size, seconds, rss };
+  return { iterations, requests, errors, jobIds: jobIds.size, taskIds: taskIds.size, seconds, rss, live };
 }
 
-/** RSS growth from the sample after warm-up (a quarter of the run) to the last one, in percent. */
-export function rssGrowth(rss: readonly number[]): number {
-  const warm = rss[Math.max(1, Math.floor(rss.length / 4))] ?? rss[0] ?? 0;
-  const last = rss.at(-1) ?? warm;
+/** Growth of a memory series from the sample after warm-up (a quarter of the run) to the last one, in percent. */
+export function growth(series: readonly number[]): number {
+  const warm = series[Math.max(1, Math.floor(series.length / 4))] ?? series[0] ?? 0;
+  const last = series.at(-1) ?? warm;
   return warm === 0 ? 0 : Math.round(((last - warm) / warm) * 1000) / 10;
 }
 
 export function formatLoadReport(report: LoadReport): string {
   return [
     `${report.iterations} iterations, ${report.requests} requests (${Math.round(report.requests / report.seconds)} a second), ${report.jobIds} jobs, ${report.taskIds} v1 tasks, ${report.errors.length} errors`,
-    `RSS MB: ${report.rss.join(' ')} (growth after warm-up ${rssGrowth(report.rss)} %, goal within 10 %)`,
+    `RSS MB: ${report.rss.join(' ')} (growth after warm-up ${growth(report.rss)} %, goal within 10 %)`,
+    `live MB: ${report.live.join(' ')} (growth after warm-up ${growth(report.live)} %, goal within 10 %)`,
     ...report.errors.slice(0, 10).map((e) => `  ${e}`),
   ].join('\n');
 }
@@ -272,5 +278,6 @@ if (import.meta.main) {
   console.log(
     `soak ${durationS} s at ${rate > 0 ? `${rate} rounds a second` : 'full speed'}: ${formatLoadReport(report)}`,
   );
-  process.exit(report.errors.length === 0 && Math.abs(rssGrowth(report.rss)) <= 10 ? 0 : 1);
+  const flat = Math.abs(growth(report.rss)) <= 10 && Math.abs(growth(report.live)) <= 10;
+  process.exit(report.errors.length === 0 && flat ? 0 : 1);
 }
