@@ -22,6 +22,8 @@ export interface LoadOptions {
    * it the workers go as fast as the site answers.
    */
   readonly roundsPerSecond?: number;
+  /** The site's request journal (default 10,000 requests, which a short run does not fill). */
+  readonly journalLimit?: number;
 }
 
 export interface LoadReport {
@@ -63,7 +65,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sim = await createSimulator({ publicUrl: base });
+  const sim = await createSimulator({
+    publicUrl: base,
+    ...(options.journalLimit === undefined ? {} : { journalLimit: options.journalLimit }),
+  });
   started_.sim = sim;
   const tokens = {
     alice: await sim.control.mintToken({ username: 'alice', ttlS: 86_400 }),
@@ -78,14 +83,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const started = performance.now();
   const over = () => options.durationS !== undefined && performance.now() - started > options.durationS * 1000;
   const gc = collector();
-  const sample = () => {
+  // A collection, a turn of the event loop for the finalizers it queued (undici's requests release
+  // their signal listeners there), and a second collection for what they let go.
+  const sample = async () => {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     gc();
     const memory = process.memoryUsage();
     rss.push(Math.round(memory.rss / 1024 / 1024));
     live.push(Math.round((memory.heapUsed + memory.external) / 1024 / 102.4) / 10);
   };
-  sample();
-  const sampler = setInterval(sample, (options.sampleEveryS ?? 5) * 1000);
+  await sample();
+  const sampler = setInterval(() => void sample(), (options.sampleEveryS ?? 5) * 1000);
 
   const callFor =
     (user: 'alice' | 'bob'): Call =>
@@ -235,7 +244,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
   }
   clearInterval(sampler);
-  sample();
+  await sample();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   const seconds = Math.round(performance.now() - started) / 1000;
   return { iterations, requests, errors, jobIds: jobIds.size, taskIds: taskIds.size, seconds, rss, live };

@@ -42,6 +42,8 @@ export interface SimulatorOptions {
    * removed at reset and close) instead of in memory, so a site can hold more than memory.
    */
   readonly dataDir?: string;
+  /** How many recent requests the journal keeps (default 10,000); it holds up to half as many again before trimming. */
+  readonly journalLimit?: number;
 }
 
 export interface PopulateOptions {

@@ -103,7 +103,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     }),
     loadSpec('v2'),
   ]);
-  const journal = createJournal();
+  const journal = createJournal(options.journalLimit);
   const faults: ActiveFault[] = [];
   const engineFaults = engineFaultsOf(faults);
   let nextFault = 1;

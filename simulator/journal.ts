@@ -17,6 +17,8 @@ export interface Journal {
 
 /** The request journal keeps the most recent requests only, so a long-running simulator stays small. */
 export function createJournal(limit = 10_000): Journal {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new TypeError(`journalLimit: a whole number of requests, at least 1, not ${limit}`);
   let entries: JournalEntry[] = [];
   return {
     record(entry) {
