@@ -181,9 +181,11 @@ async function runSuites(
           testTimeout: remote ? (target.jobBudgetS ?? DEFAULT_JOB_BUDGET_S) * 1000 + 60_000 : 30_000,
           hookTimeout: 120_000,
           ...(config.filter ? { testNamePattern: config.filter } : {}),
-          // A live site is shared: keep the load on it modest. Against the embedded simulator,
-          // worker threads keep their modules (the spec, its compiled schemas) from file to file.
-          ...(remote ? { fileParallelism: false } : { pool: 'threads', isolate: false }),
+          // Worker threads keep their modules (the spec, its compiled schemas) from file to file.
+          // A live site is shared: keep the load on it modest, one file at a time.
+          pool: 'threads',
+          isolate: false,
+          ...(remote ? { fileParallelism: false } : {}),
         },
         {},
       );
