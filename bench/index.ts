@@ -39,6 +39,7 @@ console.log(
     ? `all ${goals.length} goals ok`
     : `${below.length} of ${goals.length} goals BELOW GOAL: ${below.map((f) => f.id).join(', ')}`,
 );
+if (below.length > 0) console.log('where the time goes, and why: README.md, "Benchmarks", "Where the time goes"');
 mkdirSync('reports', { recursive: true });
 writeFileSync(
   'reports/bench.json',
