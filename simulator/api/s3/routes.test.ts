@@ -15,6 +15,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { serve, type ServerType } from '@hono/node-server';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSimulator, type Simulator } from '../../index.ts';
 
@@ -22,11 +23,16 @@ let sim: Simulator;
 let server: ServerType;
 let s3: S3Client;
 let endpoint: string;
+/** The payload hash each request declared (`STREAMING-...` for aws-chunked bodies). */
+const payloadHashes: string[] = [];
 
 beforeAll(async () => {
   const holder: { app?: Simulator } = {};
   server = serve({
-    fetch: (r: Request) => (holder.app ? holder.app.fetch(r) : new Response(null, { status: 503 })),
+    fetch: (r: Request, env: unknown) => {
+      payloadHashes.push(r.headers.get('x-amz-content-sha256') ?? '');
+      return holder.app ? holder.app.fetch(r, env as never) : new Response(null, { status: 503 });
+    },
     port: 0,
     hostname: '127.0.0.1',
   });
@@ -46,6 +52,24 @@ afterAll(() => {
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('the object store with the AWS SDK', () => {
+  test('a streamed body (aws-chunked, with its checksum trailer) is stored as sent', async () => {
+    const pieces = [randomBytes(70_000), randomBytes(5), randomBytes(200_000)];
+    const body = Buffer.concat(pieces);
+    const before = payloadHashes.length;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'alice',
+        Key: 'streamed.bin',
+        Body: Readable.from(pieces),
+        ContentLength: body.length,
+      }),
+    );
+    expect(payloadHashes.slice(before).some((h) => h.startsWith('STREAMING-'))).toBe(true);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'alice', Key: 'streamed.bin' }));
+    expect(sha(await got.Body!.transformToByteArray())).toBe(sha(body));
+    expect(got.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
+  });
+
   test('put, head, get, list with prefix and continuation, delete', async () => {
     const body = randomBytes(3000);
     await s3.send(new PutObjectCommand({ Bucket: 'alice', Key: 'dir/a b/ü.bin', Body: body }));
