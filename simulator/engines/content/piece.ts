@@ -1,4 +1,6 @@
 // Pieces of content and what reads them, shared by both stores.
+import { createHash } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 /** A run of bytes: immutable once made, shared by reference. */
 export interface Piece {
@@ -48,6 +50,39 @@ export async function* chunksOf(content: Content, start = 0, end = sizeOf(conten
     offset += piece.size;
     if (offset >= end) return;
   }
+}
+
+/**
+ * Bytes `start` to `end` (exclusive) in one buffer, read without blocking: of a file on disk, only
+ * that range is read.
+ */
+export async function readRange(content: Content, start: number, end: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of chunksOf(content, start, end)) chunks.push(chunk);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** Bytes hashed between two turns of the event loop, so that hashing a large file blocks no request. */
+const HASH_SLICE = 4 * 1024 * 1024;
+
+/** The digest of bytes `start` to `end` of a content, hashed a slice per turn of the event loop. */
+export async function digestOf(
+  content: Content,
+  algorithm: 'md5' | 'sha256',
+  start = 0,
+  end = sizeOf(content),
+): Promise<Buffer> {
+  const hash = createHash(algorithm);
+  let since = 0;
+  for await (const chunk of chunksOf(content, start, end)) {
+    hash.update(chunk);
+    since += chunk.length;
+    if (since >= HASH_SLICE) {
+      since = 0;
+      await yieldToLoop();
+    }
+  }
+  return hash.digest();
 }
 
 /**

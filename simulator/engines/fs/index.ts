@@ -81,8 +81,9 @@ export interface FileSystem {
     data: Uint8Array | string | Content,
     options?: { mode?: number; append?: boolean },
   ): Stat;
+  /** The file's bytes in one buffer, for small files (a job script, an archive); a file on disk is read at once. */
   readFile(cred: Credentials, path: string): Buffer;
-  /** The file's bytes as the pieces they are stored in, to stream or share (for large files). */
+  /** The file's bytes as the pieces they are stored in, to stream, share or read a range of (for large files). */
   readContent(cred: Credentials, path: string): Content;
   chmod(cred: Credentials, path: string, mode: number): Stat;
   /** Changes owner and/or group: the owner only by root, the group by the owner to one of theirs. */
@@ -364,21 +365,13 @@ export function createFileSystem(options: FileSystemOptions): FileSystem {
     },
     readContent(cred, path) {
       const file = existing(cred, path);
-      if (file.type === 'directory') throw new FsError('EISDIR', path, 'read');
+      // As open(2) then read(2): a directory one may not read is refused at the open.
       if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
+      if (file.type === 'directory') throw new FsError('EISDIR', path, 'read');
       file.atime = options.now();
       return [...(file.content ?? [])];
     },
-    readFile(cred, path) {
-      const file = existing(cred, path);
-      if (file.type === 'directory') {
-        if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
-        throw new FsError('EISDIR', path, 'read');
-      }
-      if (!allows(cred, file, R)) throw new FsError('EACCES', path, 'open');
-      file.atime = options.now();
-      return bytesOf(file.content ?? []);
-    },
+    readFile: (cred, path) => bytesOf(fs.readContent(cred, path)),
     chmod(cred, path, mode) {
       const node = existing(cred, path);
       if (cred.uid !== 0 && cred.uid !== node.uid && !faults.has('fs.permissions-ignored'))

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
-  chunksOf,
   createMemoryContentStore,
+  digestOf,
   sizeOf,
   type Content,
   type ContentStore,
@@ -101,8 +100,6 @@ export interface ObjectStore {
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.:-]{1,61}[a-z0-9]$/;
-/** Bytes hashed between turns of the event loop when the store hashes content itself. */
-const HASH_SLICE = 4 * 1024 * 1024;
 const unquote = (etag: string) => etag.replace(/^"|"$/g, '');
 
 /** An S3-like store: buckets, objects, multipart uploads and expiry by lifecycle rules. */
@@ -125,17 +122,7 @@ export function createObjectStore(options: {
       offset += piece.size;
       if (offset > start) break;
     }
-    const hash = createHash('md5');
-    let since = 0;
-    for await (const chunk of chunksOf(content, start, end)) {
-      hash.update(chunk);
-      since += chunk.length;
-      if (since >= HASH_SLICE) {
-        since = 0;
-        await yieldToLoop();
-      }
-    }
-    return hash.digest();
+    return digestOf(content, 'md5', start, end);
   };
   const buckets = new Map<string, Bucket>();
   let uploadCounter = 0;
