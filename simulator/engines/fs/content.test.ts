@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { describeContent, head, tail } from './content.ts';
+import { memoryPiece, type Content, type Piece } from '../content/index.ts';
+import { describeContent, head, headOf, headRange, tail, tailOf } from './content.ts';
 import { applyMode, formatPermissions } from './mode.ts';
 
 const text = Buffer.from('a\nb\nc\nd');
@@ -15,6 +17,77 @@ describe('head and tail as GNU coreutils', () => {
     expect(tail(text, 'bytes', 3, false).toString()).toBe('c\nd');
     expect(tail(text, 'bytes', 3, true).toString()).toBe('b\nc\nd');
     expect(head(Buffer.alloc(0), 'lines', 10, false)).toHaveLength(0);
+  });
+});
+
+describe('head and tail of a stored file, reading only what they print', () => {
+  /** `data` as a file of several pieces, each cut into chunks; counts the bytes read. */
+  const stored = (data: Buffer, cuts: readonly number[]) => {
+    const read = { bytes: 0 };
+    const at = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+    const bounds = [0, ...at, data.length];
+    const content: Content = bounds.slice(1).map((end, i): Piece => {
+      const inner = memoryPiece([data.subarray(bounds[i], end)]);
+      return {
+        size: inner.size,
+        bytes: () => inner.bytes(),
+        *chunks(start, stop) {
+          for (const chunk of inner.chunks(start, stop) as Iterable<Buffer>) {
+            read.bytes += chunk.length;
+            yield chunk;
+          }
+        },
+      };
+    });
+    return { content, read };
+  };
+  // Lines of a few bytes and some long ones, over several of tail's blocks (97 bytes, 4 KiB or 64 KiB).
+  const file = fc
+    .array(
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.integer({ min: 3_000, max: 5_000 }).map((n) => 'x'.repeat(n)),
+      ),
+      { maxLength: 12 },
+    )
+    .chain((lines) => fc.tuple(fc.constant(lines), fc.boolean()))
+    .map(([lines, endsWithNewline]) => Buffer.from(lines.join('\n') + (endsWithNewline ? '\n' : '')));
+
+  test('print what head and tail print of the whole file', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        file,
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.constantFrom('lines' as const, 'bytes' as const),
+        fc.nat({ max: 15 }),
+        fc.boolean(),
+        fc.constantFrom(97, 4096, 64 * 1024),
+        async (data, cuts, unit, n, flag, block) => {
+          const { content } = stored(data, cuts);
+          // As text: the matcher's deep equality goes byte by byte over a Buffer.
+          const text = (b: Buffer) => b.toString('latin1');
+          expect(text(await headOf(content, unit, n, flag, block))).toBe(text(head(data, unit, n, flag)));
+          expect(text(await tailOf(content, unit, n, flag, block))).toBe(text(tail(data, unit, n, flag)));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('the first and last lines of a large file are read without reading the file', async () => {
+    const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n'));
+    const first = stored(data, [1000, 500_000]);
+    expect((await headOf(first.content, 'lines', 3, false)).toString()).toBe('line 0\nline 1\nline 2\n');
+    expect(first.read.bytes).toBeLessThan(data.length / 10);
+    const last = stored(data, [1000, 500_000]);
+    expect((await tailOf(last.content, 'lines', 2, false)).toString()).toBe('line 199998\nline 199999');
+    expect(last.read.bytes).toBeLessThan(data.length / 10);
+    // A file without a newline: counting stops once the output would pass what may be printed.
+    const flat = stored(Buffer.alloc(1_000_000, 'x'), [1000, 500_000]);
+    const [start, end] = await headRange(flat.content, 'lines', 10, false, 4096);
+    expect(start).toBe(0);
+    expect(end).toBeGreaterThan(4096);
+    expect(flat.read.bytes).toBeLessThan(600_000);
   });
 });
 

@@ -1,4 +1,6 @@
 // What head, tail and file would print for a file's bytes.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { chunksOf, readRange, sizeOf, type Content } from '../content/index.ts';
 
 function lineEnds(data: Buffer): number[] {
   const ends: number[] = [];
@@ -22,6 +24,101 @@ export function tail(data: Buffer, unit: 'lines' | 'bytes', n: number, from: boo
   const startLine = from ? Math.max(0, n - 1) : Math.max(0, ends.length - n);
   return data.subarray(startLine === 0 ? 0 : (ends[startLine - 1] ?? data.length));
 }
+
+/** Bytes scanned between two turns of the event loop, so that scanning a large file blocks no request. */
+const SCAN_SLICE = 4 * 1024 * 1024;
+/** The first block read back from the end of a file, and the largest (each twice the one before). */
+const TAIL_BLOCK = 64 * 1024;
+const MAX_TAIL_BLOCK = 16 * 1024 * 1024;
+const NL = 10;
+
+/** The offset just past the n-th newline (the size when there are fewer); past `stopAfter` it stops early. */
+async function afterLines(content: Content, n: number, stopAfter = Number.POSITIVE_INFINITY): Promise<number> {
+  if (n <= 0) return 0;
+  let offset = 0;
+  let seen = 0;
+  let since = 0;
+  for await (const chunk of chunksOf(content)) {
+    for (let i = chunk.indexOf(NL); i >= 0; i = chunk.indexOf(NL, i + 1)) if (++seen === n) return offset + i + 1;
+    offset += chunk.length;
+    if (offset > stopAfter) return offset;
+    since += chunk.length;
+    if (since >= SCAN_SLICE) {
+      since = 0;
+      await yieldToLoop();
+    }
+  }
+  return offset;
+}
+
+/** The offset where the last n lines start (a final newline ends the last line); 0 when there are fewer. */
+async function lastLinesStart(content: Content, n: number, blockBytes: number): Promise<number> {
+  const size = sizeOf(content);
+  if (n <= 0) return size;
+  let start = size;
+  if (size > 0 && (await readRange(content, size - 1, size))[0] === NL) start--;
+  let seen = 0;
+  for (let want = blockBytes; start > 0; want = Math.min(want * 2, MAX_TAIL_BLOCK)) {
+    const from = Math.max(0, start - want);
+    const block = await readRange(content, from, start);
+    for (let i = block.lastIndexOf(NL); i >= 0; i = i > 0 ? block.lastIndexOf(NL, i - 1) : -1)
+      if (++seen === n) return from + i + 1;
+    start = from;
+    await yieldToLoop();
+  }
+  return 0;
+}
+
+/**
+ * The bytes `head` prints of a stored file, as a range, found by reading only as far as needed;
+ * counting lines stops once the range is past `stopAfter` (the caller refuses such output).
+ */
+export async function headRange(
+  content: Content,
+  unit: 'lines' | 'bytes',
+  n: number,
+  allBut: boolean,
+  stopAfter?: number,
+  blockBytes = TAIL_BLOCK,
+): Promise<[number, number]> {
+  const size = sizeOf(content);
+  if (unit === 'bytes') return [0, allBut ? Math.max(0, size - n) : Math.min(n, size)];
+  return [0, allBut ? await lastLinesStart(content, n, blockBytes) : await afterLines(content, n, stopAfter)];
+}
+
+/** The bytes `tail` prints of a stored file, as a range; the last lines are found reading back from the end. */
+export async function tailRange(
+  content: Content,
+  unit: 'lines' | 'bytes',
+  n: number,
+  from: boolean,
+  blockBytes = TAIL_BLOCK,
+): Promise<[number, number]> {
+  const size = sizeOf(content);
+  if (unit === 'bytes') return [from ? Math.min(size, Math.max(0, n - 1)) : Math.max(0, size - n), size];
+  return [from ? await afterLines(content, n - 1) : await lastLinesStart(content, n, blockBytes), size];
+}
+
+/** What `head` prints of a stored file, reading only what it needs. */
+export const headOf = async (
+  content: Content,
+  unit: 'lines' | 'bytes',
+  n: number,
+  allBut: boolean,
+  blockBytes?: number,
+) => readRange(content, ...(await headRange(content, unit, n, allBut, undefined, blockBytes)));
+
+/** What `tail` prints of a stored file, reading only what it needs. */
+export const tailOf = async (
+  content: Content,
+  unit: 'lines' | 'bytes',
+  n: number,
+  from: boolean,
+  blockBytes?: number,
+) => readRange(content, ...(await tailRange(content, unit, n, from, blockBytes)));
+
+/** The bytes `file` looks at: the first MiB, as libmagic reads by default. */
+export const FILE_PEEK_BYTES = 1024 * 1024;
 
 const isText = (data: Buffer) => !data.some((b) => b < 7 || (b > 13 && b < 32 && b !== 27) || b === 127);
 
