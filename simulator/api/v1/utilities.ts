@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { applyMode, FsError } from '../../engines/fs/index.ts';
 import { compress as gzip, createArchive, decompress, extractArchive } from '../../engines/fs/archive.ts';
-import { describeContent, head, tail } from '../../engines/fs/content.ts';
+import { describeContent, FILE_PEEK_BYTES, headOf, tailOf } from '../../engines/fs/content.ts';
+import { digestOf, readRange } from '../../engines/content/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
 import { stderrOf, type Command } from '../shared/remote-commands.ts';
@@ -129,7 +129,8 @@ export function createUtilitiesRoutes(sim: SimulatorContext) {
       stat.type === 'directory' ? 'directory' : stat.type === 'symlink' ? `symbolic link to ${stat.target ?? ''}` : '';
     if (stat.type === 'file') {
       try {
-        output = describeContent(f.fs.readFile(f.cred, f.path), (stat.mode & 0o111) !== 0);
+        const content = f.fs.readContent(f.cred, f.path);
+        output = describeContent(await readRange(content, 0, FILE_PEEK_BYTES), (stat.mode & 0o111) !== 0);
       } catch {
         output = 'regular file, no read permission';
       }
@@ -152,8 +153,10 @@ export function createUtilitiesRoutes(sim: SimulatorContext) {
     const n = count(bytes, 'bytes') ?? count(lines, 'lines') ?? 10;
     const unit = bytes ? 'bytes' : 'lines';
     const skip = truthy(which === 'head' ? f.fields.skip_ending : f.fields.skip_beginning);
-    const data = run(which, f.description, () => f.fs.readFile(f.cred, f.path));
-    let out = (which === 'head' ? head(data, unit, n, skip) : tail(data, unit, n, skip)).toString('utf8');
+    const content = run(which, f.description, () => f.fs.readContent(f.cred, f.path));
+    let out = (await (which === 'head' ? headOf(content, unit, n, skip) : tailOf(content, unit, n, skip))).toString(
+      'utf8',
+    );
     const grep = typeof f.fields.grep === 'string' ? f.fields.grep : '';
     if (grep) {
       out = out
@@ -184,14 +187,14 @@ export function createUtilitiesRoutes(sim: SimulatorContext) {
       );
     }
     // v1 runs `head` without a count here, so view shows the first 10 lines only.
-    const data = run('head', 'Error on head operation', () => f.fs.readFile(f.cred, f.path));
-    return ok(c, 'Success to head file.', head(data, 'lines', 10, false).toString('utf8'));
+    const content = run('head', 'Error on head operation', () => f.fs.readContent(f.cred, f.path));
+    return ok(c, 'Success to head file.', (await headOf(content, 'lines', 10, false)).toString('utf8'));
   });
 
   app.get('/checksum', async (c) => {
     const f = await frame(c, 'checksum');
-    const data = run('sha256sum', f.description, () => f.fs.readFile(f.cred, f.path));
-    return ok(c, 'Success to checksum file.', createHash('sha256').update(data).digest('hex'));
+    const content = run('sha256sum', f.description, () => f.fs.readContent(f.cred, f.path));
+    return ok(c, 'Success to checksum file.', (await digestOf(content, 'sha256')).toString('hex'));
   });
 
   app.get('/stat', async (c) => {

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { applyMode, FsError, type Credentials, type FileSystem } from '../../../engines/fs/index.ts';
 import { compress, createArchive, decompress, extractArchive } from '../../../engines/fs/archive.ts';
-import { describeContent, head, tail } from '../../../engines/fs/content.ts';
+import { describeContent, FILE_PEEK_BYTES, headRange, tailRange } from '../../../engines/fs/content.ts';
+import { digestOf, readRange, sizeOf } from '../../../engines/content/index.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
 import { SimError, validationError } from '../../../errors.ts';
 import type { SimulatorContext } from '../../../context.ts';
@@ -87,38 +87,44 @@ export function createOpsRoutes(sim: SimulatorContext) {
     return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
-  const headOrTail = (which: 'head' | 'tail', skipName: 'skipTrailing' | 'skipHeading') => (c: Context<AppEnv>) => {
-    const { fs, cred, path } = target(c, c.req.query('path'));
-    const bytes = queryInt(c, 'bytes');
-    const lines = queryInt(c, 'lines');
-    const skip = queryBool(c, skipName);
-    if (bytes !== undefined && lines !== undefined)
-      throw new SimError(400, 'Only one of `bytes` or `lines` can be specified.');
-    for (const [name, value] of [
-      ['bytes', bytes],
-      ['lines', lines],
-    ] as const) {
-      if (value !== undefined && value < 0)
-        throw validationError([{ location: 'query', name, message: 'Input should be greater than or equal to 0' }]);
-    }
-    const unit = bytes !== undefined ? 'bytes' : 'lines';
-    const n = bytes ?? lines ?? 10;
-    const data = run(which, () => fs.readFile(cred, path));
-    const part = which === 'head' ? head(data, unit, n, skip) : tail(data, unit, n, skip);
-    const position = skip ? (which === 'head' ? -n : n) : which === 'head' ? n : -n;
-    return c.json({
-      output: {
-        content: part.toString('utf8'),
-        contentType: unit,
-        startPosition: which === 'head' ? 0 : position,
-        endPosition: which === 'head' ? position : -1,
-      },
-    });
-  };
+  const headOrTail =
+    (which: 'head' | 'tail', skipName: 'skipTrailing' | 'skipHeading') => async (c: Context<AppEnv>) => {
+      const { fs, cred, path } = target(c, c.req.query('path'));
+      const bytes = queryInt(c, 'bytes');
+      const lines = queryInt(c, 'lines');
+      const skip = queryBool(c, skipName);
+      if (bytes !== undefined && lines !== undefined)
+        throw new SimError(400, 'Only one of `bytes` or `lines` can be specified.');
+      for (const [name, value] of [
+        ['bytes', bytes],
+        ['lines', lines],
+      ] as const) {
+        if (value !== undefined && value < 0)
+          throw validationError([{ location: 'query', name, message: 'Input should be greater than or equal to 0' }]);
+      }
+      const unit = bytes !== undefined ? 'bytes' : 'lines';
+      const n = bytes ?? lines ?? 10;
+      const content = run(which, () => fs.readContent(cred, path));
+      const [start, end] = await (which === 'head'
+        ? headRange(content, unit, n, skip, MAX_OPS_FILE_SIZE)
+        : tailRange(content, unit, n, skip));
+      // The command's output comes back through the SSH buffer, which holds max_ops_file_size.
+      if (end - start > MAX_OPS_FILE_SIZE) throw new SimError(413, 'Command output exceeded buffer limit.');
+      const part = await readRange(content, start, end);
+      const position = skip ? (which === 'head' ? -n : n) : which === 'head' ? n : -n;
+      return c.json({
+        output: {
+          content: part.toString('utf8'),
+          contentType: unit,
+          startPosition: which === 'head' ? 0 : position,
+          endPosition: which === 'head' ? position : -1,
+        },
+      });
+    };
   app.get('/:system/ops/head', headOrTail('head', 'skipTrailing'));
   app.get('/:system/ops/tail', headOrTail('tail', 'skipHeading'));
 
-  app.get('/:system/ops/view', (c) => {
+  app.get('/:system/ops/view', async (c) => {
     const { fs, cred, path } = target(c, c.req.query('path'));
     const size = queryInt(c, 'size') ?? MAX_OPS_FILE_SIZE;
     const offset = queryInt(c, 'offset') ?? 0;
@@ -126,17 +132,18 @@ export function createOpsRoutes(sim: SimulatorContext) {
     if (size <= 0) throw new SimError(400, '`size` value must be an integer value greater than 0');
     if (size > MAX_OPS_FILE_SIZE)
       throw new SimError(400, `\`size\` value must be less than ${MAX_OPS_FILE_SIZE} bytes`);
-    const data = run('dd', () => fs.readFile(cred, path));
-    return c.json({ output: data.subarray(offset, offset + size).toString('utf8') });
+    const content = run('dd', () => fs.readContent(cred, path));
+    const end = Math.min(sizeOf(content), offset + size);
+    return c.json({ output: (await readRange(content, Math.min(offset, end), end)).toString('utf8') });
   });
 
-  app.get('/:system/ops/checksum', (c) => {
+  app.get('/:system/ops/checksum', async (c) => {
     const { fs, cred, path } = target(c, c.req.query('path'));
-    const data = run('sha256sum', () => fs.readFile(cred, path));
-    return c.json({ output: { algorithm: 'SHA256', checksum: createHash('sha256').update(data).digest('hex') } });
+    const content = run('sha256sum', () => fs.readContent(cred, path));
+    return c.json({ output: { algorithm: 'SHA256', checksum: (await digestOf(content, 'sha256')).toString('hex') } });
   });
 
-  app.get('/:system/ops/file', (c) => {
+  app.get('/:system/ops/file', async (c) => {
     const { fs, cred, path } = target(c, c.req.query('path'));
     // `file -b` reports a path it cannot open on stdout and succeeds; FirecREST passes that on.
     let output: string;
@@ -146,7 +153,8 @@ export function createOpsRoutes(sim: SimulatorContext) {
       else if (stat.type === 'symlink') output = `symbolic link to ${stat.target ?? ''}`;
       else {
         try {
-          output = describeContent(fs.readFile(cred, path), (stat.mode & 0o111) !== 0);
+          const content = fs.readContent(cred, path);
+          output = describeContent(await readRange(content, 0, FILE_PEEK_BYTES), (stat.mode & 0o111) !== 0);
         } catch (error) {
           if (!(error instanceof FsError)) throw error;
           output = 'regular file, no read permission';
