@@ -91,6 +91,22 @@ describe('head and tail of a stored file, reading only what they print', () => {
   });
 });
 
+test('file -b on long lines, as file 5.44 on a real 2.5.6 site answered', () => {
+  const line = (n: number) => Buffer.from(`${'b'.repeat(n)}\n`);
+  expect(describeContent(line(300), false)).toBe('ASCII text');
+  expect(describeContent(line(301), false)).toBe('ASCII text, with very long lines (301)');
+  expect(describeContent(Buffer.from(`short\n${'c'.repeat(500)}\nend\n`), false)).toBe(
+    'ASCII text, with very long lines (500)',
+  );
+  // It looks at the first 64 KiB only: a longer first line has no terminator there.
+  expect(describeContent(line(70_000), false)).toBe(
+    'ASCII text, with very long lines (65536), with no line terminators',
+  );
+  expect(describeContent(Buffer.alloc(6 * 1024 * 1024, 'a'), false)).toBe(
+    'ASCII text, with very long lines (65536), with no line terminators',
+  );
+});
+
 test('file -b descriptions', () => {
   expect(describeContent(Buffer.alloc(0), false)).toBe('empty');
   expect(describeContent(Buffer.from('hello\n'), false)).toBe('ASCII text');

@@ -117,13 +117,41 @@ export const tailOf = async (
   blockBytes?: number,
 ) => readRange(content, ...(await tailRange(content, unit, n, from, blockBytes)));
 
-/** The bytes `file` looks at: the first MiB, as libmagic reads by default. */
-export const FILE_PEEK_BYTES = 1024 * 1024;
+/** The bytes `file` looks at: the first 64 KiB, as file 5.44 does (a longer line reads "(65536)"). */
+export const FILE_PEEK_BYTES = 64 * 1024;
+/** Lines longer than this are "very long" to `file`. */
+const LONG_LINE = 300;
+
+/** The longest line's length, a line cut off at the end counted as far as it goes. */
+function longestLine(data: Buffer): number {
+  let longest = 0;
+  let start = 0;
+  for (let i = data.indexOf(NL); i >= 0; i = data.indexOf(NL, i + 1)) {
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+  }
+  return Math.max(longest, data.length - start);
+}
+
+/** Bytes without a UTF-8 sequence cut off at their end (where `file` stopped reading). */
+function withoutCutSequence(data: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, data.length); back++) {
+    const byte = data[data.length - back] as number;
+    if (byte < 0x80) return data;
+    if (byte >= 0xc0) {
+      const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return needs > back ? data.subarray(0, data.length - back) : data;
+    }
+  }
+  return data;
+}
 
 const isText = (data: Buffer) => !data.some((b) => b < 7 || (b > 13 && b < 32 && b !== 27) || b === 127);
 
 /** A short description of a file's content, in the words of `file -b` for common cases. */
-export function describeContent(data: Buffer, executable: boolean): string {
+export function describeContent(whole: Buffer, executable: boolean): string {
+  const cut = whole.length > FILE_PEEK_BYTES;
+  const data = cut ? withoutCutSequence(whole.subarray(0, FILE_PEEK_BYTES)) : whole;
   if (data.length === 0) return 'empty';
   if (data[0] === 0x1f && data[1] === 0x8b) return 'gzip compressed data';
   if (data.length > 262 && data.subarray(257, 262).toString('latin1') === 'ustar') return 'POSIX tar archive (GNU)';
@@ -138,5 +166,7 @@ export function describeContent(data: Buffer, executable: boolean): string {
   if (/^#!\s*\S*\/(ba)?sh\b/.test(firstLine)) {
     kind = `${firstLine.includes('bash') ? 'Bourne-Again shell script' : 'POSIX shell script'}, ${kind}${executable ? ' executable' : ''}`;
   }
-  return data.includes(10) ? kind : `${kind}, with no line terminators`;
+  const longest = longestLine(data);
+  if (longest > LONG_LINE) kind += `, with very long lines (${longest})`;
+  return data.includes(NL) ? kind : `${kind}, with no line terminators`;
 }
