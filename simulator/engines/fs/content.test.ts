@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { memoryPiece, type Content, type Piece } from '../content/index.ts';
-import { describeContent, head, headOf, headRange, tail, tailOf } from './content.ts';
+import { describeContent, head, headOf, headRange, tail, tailOf, tailRange } from './content.ts';
 import { applyMode, formatPermissions } from './mode.ts';
 
 const text = Buffer.from('a\nb\nc\nd');
@@ -88,6 +88,10 @@ describe('head and tail of a stored file, reading only what they print', () => {
     expect(start).toBe(0);
     expect(end).toBeGreaterThan(4096);
     expect(flat.read.bytes).toBeLessThan(600_000);
+    const back = stored(Buffer.alloc(1_000_000, 'x'), [1000, 500_000]);
+    const [from, to] = await tailRange(back.content, 'lines', 10, false, 100_000);
+    expect(to - from).toBeGreaterThan(100_000);
+    expect(back.read.bytes).toBeLessThan(600_000);
   });
 });
 

@@ -51,8 +51,16 @@ async function afterLines(content: Content, n: number, stopAfter = Number.POSITI
   return offset;
 }
 
-/** The offset where the last n lines start (a final newline ends the last line); 0 when there are fewer. */
-async function lastLinesStart(content: Content, n: number, blockBytes: number): Promise<number> {
+/**
+ * The offset where the last n lines start (a final newline ends the last line); 0 when there are
+ * fewer. Once more than `stopAfter` bytes from the end are read it stops early, at a smaller offset.
+ */
+async function lastLinesStart(
+  content: Content,
+  n: number,
+  blockBytes: number,
+  stopAfter = Number.POSITIVE_INFINITY,
+): Promise<number> {
   const size = sizeOf(content);
   if (n <= 0) return size;
   let start = size;
@@ -64,6 +72,7 @@ async function lastLinesStart(content: Content, n: number, blockBytes: number): 
     for (let i = block.lastIndexOf(NL); i >= 0; i = i > 0 ? block.lastIndexOf(NL, i - 1) : -1)
       if (++seen === n) return from + i + 1;
     start = from;
+    if (size - start > stopAfter) return start;
     await yieldToLoop();
   }
   return 0;
@@ -86,17 +95,21 @@ export async function headRange(
   return [0, allBut ? await lastLinesStart(content, n, blockBytes) : await afterLines(content, n, stopAfter)];
 }
 
-/** The bytes `tail` prints of a stored file, as a range; the last lines are found reading back from the end. */
+/**
+ * The bytes `tail` prints of a stored file, as a range; the last lines are found reading back from
+ * the end, which stops once the range is longer than `stopAfter` (the caller refuses such output).
+ */
 export async function tailRange(
   content: Content,
   unit: 'lines' | 'bytes',
   n: number,
   from: boolean,
+  stopAfter?: number,
   blockBytes = TAIL_BLOCK,
 ): Promise<[number, number]> {
   const size = sizeOf(content);
   if (unit === 'bytes') return [from ? Math.min(size, Math.max(0, n - 1)) : Math.max(0, size - n), size];
-  return [from ? await afterLines(content, n - 1) : await lastLinesStart(content, n, blockBytes), size];
+  return [from ? await afterLines(content, n - 1) : await lastLinesStart(content, n, blockBytes, stopAfter), size];
 }
 
 /** What `head` prints of a stored file, reading only what it needs. */
@@ -115,7 +128,7 @@ export const tailOf = async (
   n: number,
   from: boolean,
   blockBytes?: number,
-) => readRange(content, ...(await tailRange(content, unit, n, from, blockBytes)));
+) => readRange(content, ...(await tailRange(content, unit, n, from, undefined, blockBytes)));
 
 /** The bytes `file` looks at: the first 64 KiB, as file 5.44 does (a longer line reads "(65536)"). */
 export const FILE_PEEK_BYTES = 64 * 1024;

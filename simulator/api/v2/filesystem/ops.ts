@@ -107,7 +107,7 @@ export function createOpsRoutes(sim: SimulatorContext) {
       const content = run(which, () => fs.readContent(cred, path));
       const [start, end] = await (which === 'head'
         ? headRange(content, unit, n, skip, MAX_OPS_FILE_SIZE)
-        : tailRange(content, unit, n, skip));
+        : tailRange(content, unit, n, skip, MAX_OPS_FILE_SIZE));
       // The command's output comes back through the SSH buffer, which holds max_ops_file_size.
       if (end - start > MAX_OPS_FILE_SIZE) throw new SimError(413, 'Command output exceeded buffer limit.');
       const part = await readRange(content, start, end);
