@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { applyMode, FsError } from '../../engines/fs/index.ts';
 import { compress as gzip, createArchive, decompress, extractArchive } from '../../engines/fs/archive.ts';
-import { describeContent, FILE_PEEK_BYTES, headOf, tailOf } from '../../engines/fs/content.ts';
+import { describeContent, FILE_PEEK_BYTES, printed } from '../../engines/fs/content.ts';
 import { digestOf, readRange } from '../../engines/content/index.ts';
 import type { SimulatorContext } from '../../context.ts';
 import type { AppEnv } from '../shared/env.ts';
@@ -154,9 +154,7 @@ export function createUtilitiesRoutes(sim: SimulatorContext) {
     const unit = bytes ? 'bytes' : 'lines';
     const skip = truthy(which === 'head' ? f.fields.skip_ending : f.fields.skip_beginning);
     const content = run(which, f.description, () => f.fs.readContent(f.cred, f.path));
-    let out = (await (which === 'head' ? headOf(content, unit, n, skip) : tailOf(content, unit, n, skip))).toString(
-      'utf8',
-    );
+    let out = (await printed(which, content, unit, n, skip)).toString('utf8');
     const grep = typeof f.fields.grep === 'string' ? f.fields.grep : '';
     if (grep) {
       out = out
@@ -188,7 +186,7 @@ export function createUtilitiesRoutes(sim: SimulatorContext) {
     }
     // v1 runs `head` without a count here, so view shows the first 10 lines only.
     const content = run('head', 'Error on head operation', () => f.fs.readContent(f.cred, f.path));
-    return ok(c, 'Success to head file.', (await headOf(content, 'lines', 10, false)).toString('utf8'));
+    return ok(c, 'Success to head file.', (await printed('head', content, 'lines', 10, false)).toString('utf8'));
   });
 
   app.get('/checksum', async (c) => {

@@ -3,5 +3,5 @@
 // into a file, or a file staged for download, is the same pieces, never a copy.
 export { createMemoryContentStore } from './memory.ts';
 export { createDiskContentStore, checkDataDir } from './disk.ts';
-export { asBuffer, bytesOf, chunksOf, digestOf, memoryPiece, readRange, sizeOf } from './piece.ts';
+export { asBuffer, bytesOf, chunksOf, digestOf, memoryPiece, readRange, sizeOf, slicedChunksOf } from './piece.ts';
 export type { Content, ContentStore, Piece } from './piece.ts';

@@ -62,10 +62,26 @@ export async function readRange(content: Content, start: number, end: number): P
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
-/** Bytes hashed between two turns of the event loop, so that hashing a large file blocks no request. */
-const HASH_SLICE = 4 * 1024 * 1024;
+/** Bytes read between two turns of the event loop by the readers that go through a whole file. */
+const SLICE = 4 * 1024 * 1024;
 
-/** The digest of bytes `start` to `end` of a content, hashed a slice per turn of the event loop. */
+/**
+ * `chunksOf`, with a turn of the event loop after every few MiB: for reads that go through a large
+ * file in memory (hashing, scanning), which would otherwise run without a pause.
+ */
+export async function* slicedChunksOf(content: Content, start = 0, end = sizeOf(content)): AsyncGenerator<Buffer> {
+  let since = 0;
+  for await (const chunk of chunksOf(content, start, end)) {
+    yield chunk;
+    since += chunk.length;
+    if (since >= SLICE) {
+      since = 0;
+      await yieldToLoop();
+    }
+  }
+}
+
+/** The digest of bytes `start` to `end` of a content, hashed without blocking the event loop. */
 export async function digestOf(
   content: Content,
   algorithm: 'md5' | 'sha256',
@@ -73,15 +89,7 @@ export async function digestOf(
   end = sizeOf(content),
 ): Promise<Buffer> {
   const hash = createHash(algorithm);
-  let since = 0;
-  for await (const chunk of chunksOf(content, start, end)) {
-    hash.update(chunk);
-    since += chunk.length;
-    if (since >= HASH_SLICE) {
-      since = 0;
-      await yieldToLoop();
-    }
-  }
+  for await (const chunk of slicedChunksOf(content, start, end)) hash.update(chunk);
   return hash.digest();
 }
 

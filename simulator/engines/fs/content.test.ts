@@ -1,8 +1,28 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { memoryPiece, type Content, type Piece } from '../content/index.ts';
-import { describeContent, head, headOf, headRange, tail, tailOf, tailRange } from './content.ts';
+import { describeContent, printed, printedRange } from './content.ts';
 import { applyMode, formatPermissions } from './mode.ts';
+
+// GNU head and tail over a whole buffer: what the readers of a stored file must print.
+function lineEnds(data: Buffer): number[] {
+  const ends: number[] = [];
+  for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) ends.push(i + 1);
+  if (data.length > 0 && ends.at(-1) !== data.length) ends.push(data.length);
+  return ends;
+}
+function head(data: Buffer, unit: 'lines' | 'bytes', n: number, allBut: boolean): Buffer {
+  if (unit === 'bytes') return data.subarray(0, allBut ? Math.max(0, data.length - n) : n);
+  const ends = lineEnds(data);
+  const keep = allBut ? Math.max(0, ends.length - n) : Math.min(n, ends.length);
+  return data.subarray(0, keep === 0 ? 0 : ends[keep - 1]);
+}
+function tail(data: Buffer, unit: 'lines' | 'bytes', n: number, from: boolean): Buffer {
+  if (unit === 'bytes') return data.subarray(from ? Math.max(0, n - 1) : Math.max(0, data.length - n));
+  const ends = lineEnds(data);
+  const startLine = from ? Math.max(0, n - 1) : Math.max(0, ends.length - n);
+  return data.subarray(startLine === 0 ? 0 : (ends[startLine - 1] ?? data.length));
+}
 
 const text = Buffer.from('a\nb\nc\nd');
 
@@ -66,8 +86,8 @@ describe('head and tail of a stored file, reading only what they print', () => {
           const { content } = stored(data, cuts);
           // As text: the matcher's deep equality goes byte by byte over a Buffer.
           const text = (b: Buffer) => b.toString('latin1');
-          expect(text(await headOf(content, unit, n, flag, block))).toBe(text(head(data, unit, n, flag)));
-          expect(text(await tailOf(content, unit, n, flag, block))).toBe(text(tail(data, unit, n, flag)));
+          expect(text(await printed('head', content, unit, n, flag, block))).toBe(text(head(data, unit, n, flag)));
+          expect(text(await printed('tail', content, unit, n, flag, block))).toBe(text(tail(data, unit, n, flag)));
         },
       ),
       { numRuns: 150 },
@@ -77,19 +97,19 @@ describe('head and tail of a stored file, reading only what they print', () => {
   test('the first and last lines of a large file are read without reading the file', async () => {
     const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n'));
     const first = stored(data, [1000, 500_000]);
-    expect((await headOf(first.content, 'lines', 3, false)).toString()).toBe('line 0\nline 1\nline 2\n');
+    expect((await printed('head', first.content, 'lines', 3, false)).toString()).toBe('line 0\nline 1\nline 2\n');
     expect(first.read.bytes).toBeLessThan(data.length / 10);
     const last = stored(data, [1000, 500_000]);
-    expect((await tailOf(last.content, 'lines', 2, false)).toString()).toBe('line 199998\nline 199999');
+    expect((await printed('tail', last.content, 'lines', 2, false)).toString()).toBe('line 199998\nline 199999');
     expect(last.read.bytes).toBeLessThan(data.length / 10);
     // A file without a newline: counting stops once the output would pass what may be printed.
     const flat = stored(Buffer.alloc(1_000_000, 'x'), [1000, 500_000]);
-    const [start, end] = await headRange(flat.content, 'lines', 10, false, 4096);
+    const [start, end] = await printedRange('head', flat.content, 'lines', 10, false, { stopAfter: 4096 });
     expect(start).toBe(0);
     expect(end).toBeGreaterThan(4096);
     expect(flat.read.bytes).toBeLessThan(600_000);
     const back = stored(Buffer.alloc(1_000_000, 'x'), [1000, 500_000]);
-    const [from, to] = await tailRange(back.content, 'lines', 10, false, 100_000);
+    const [from, to] = await printedRange('tail', back.content, 'lines', 10, false, { stopAfter: 100_000 });
     expect(to - from).toBeGreaterThan(100_000);
     expect(back.read.bytes).toBeLessThan(600_000);
   });

@@ -1,32 +1,7 @@
-// What head, tail and file would print for a file's bytes.
+// What head, tail and file print of a stored file.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { chunksOf, readRange, sizeOf, type Content } from '../content/index.ts';
+import { readRange, sizeOf, slicedChunksOf, type Content } from '../content/index.ts';
 
-function lineEnds(data: Buffer): number[] {
-  const ends: number[] = [];
-  for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) ends.push(i + 1);
-  if (data.length > 0 && ends.at(-1) !== data.length) ends.push(data.length);
-  return ends;
-}
-
-/** GNU head: the first n lines or bytes; with `allBut`, all but the last n. */
-export function head(data: Buffer, unit: 'lines' | 'bytes', n: number, allBut: boolean): Buffer {
-  if (unit === 'bytes') return data.subarray(0, allBut ? Math.max(0, data.length - n) : n);
-  const ends = lineEnds(data);
-  const keep = allBut ? Math.max(0, ends.length - n) : Math.min(n, ends.length);
-  return data.subarray(0, keep === 0 ? 0 : ends[keep - 1]);
-}
-
-/** GNU tail: the last n lines or bytes; with `from`, everything from the n-th (1-based) on. */
-export function tail(data: Buffer, unit: 'lines' | 'bytes', n: number, from: boolean): Buffer {
-  if (unit === 'bytes') return data.subarray(from ? Math.max(0, n - 1) : Math.max(0, data.length - n));
-  const ends = lineEnds(data);
-  const startLine = from ? Math.max(0, n - 1) : Math.max(0, ends.length - n);
-  return data.subarray(startLine === 0 ? 0 : (ends[startLine - 1] ?? data.length));
-}
-
-/** Bytes scanned between two turns of the event loop, so that scanning a large file blocks no request. */
-const SCAN_SLICE = 4 * 1024 * 1024;
 /** The first block read back from the end of a file, and the largest (each twice the one before). */
 const TAIL_BLOCK = 64 * 1024;
 const MAX_TAIL_BLOCK = 16 * 1024 * 1024;
@@ -37,16 +12,10 @@ async function afterLines(content: Content, n: number, stopAfter = Number.POSITI
   if (n <= 0) return 0;
   let offset = 0;
   let seen = 0;
-  let since = 0;
-  for await (const chunk of chunksOf(content)) {
+  for await (const chunk of slicedChunksOf(content)) {
     for (let i = chunk.indexOf(NL); i >= 0; i = chunk.indexOf(NL, i + 1)) if (++seen === n) return offset + i + 1;
     offset += chunk.length;
     if (offset > stopAfter) return offset;
-    since += chunk.length;
-    if (since >= SCAN_SLICE) {
-      since = 0;
-      await yieldToLoop();
-    }
   }
   return offset;
 }
@@ -78,57 +47,42 @@ async function lastLinesStart(
   return 0;
 }
 
-/**
- * The bytes `head` prints of a stored file, as a range, found by reading only as far as needed;
- * counting lines stops once the range is past `stopAfter` (the caller refuses such output).
- */
-export async function headRange(
-  content: Content,
-  unit: 'lines' | 'bytes',
-  n: number,
-  allBut: boolean,
-  stopAfter?: number,
-  blockBytes = TAIL_BLOCK,
-): Promise<[number, number]> {
-  const size = sizeOf(content);
-  if (unit === 'bytes') return [0, allBut ? Math.max(0, size - n) : Math.min(n, size)];
-  return [0, allBut ? await lastLinesStart(content, n, blockBytes) : await afterLines(content, n, stopAfter)];
-}
+export type Unit = 'lines' | 'bytes';
 
 /**
- * The bytes `tail` prints of a stored file, as a range; the last lines are found reading back from
- * the end, which stops once the range is longer than `stopAfter` (the caller refuses such output).
+ * The bytes GNU `head` or `tail` prints of a stored file, as a range found by reading only as far
+ * as needed: `head` the first n lines or bytes (with `skip`, all but the last n), `tail` the last n
+ * (with `skip`, everything from the n-th, 1-based, on). Lines are counted forward from the start
+ * or back from the end, which stops once the range is longer than `stopAfter` (output the caller
+ * refuses).
  */
-export async function tailRange(
+export async function printedRange(
+  command: 'head' | 'tail',
   content: Content,
-  unit: 'lines' | 'bytes',
+  unit: Unit,
   n: number,
-  from: boolean,
-  stopAfter?: number,
-  blockBytes = TAIL_BLOCK,
+  skip: boolean,
+  options: { readonly stopAfter?: number; readonly blockBytes?: number } = {},
 ): Promise<[number, number]> {
   const size = sizeOf(content);
-  if (unit === 'bytes') return [from ? Math.min(size, Math.max(0, n - 1)) : Math.max(0, size - n), size];
-  return [from ? await afterLines(content, n - 1) : await lastLinesStart(content, n, blockBytes, stopAfter), size];
+  const { stopAfter, blockBytes = TAIL_BLOCK } = options;
+  if (command === 'head') {
+    if (unit === 'bytes') return [0, skip ? Math.max(0, size - n) : Math.min(n, size)];
+    return [0, skip ? await lastLinesStart(content, n, blockBytes) : await afterLines(content, n, stopAfter)];
+  }
+  if (unit === 'bytes') return [skip ? Math.min(size, Math.max(0, n - 1)) : Math.max(0, size - n), size];
+  return [skip ? await afterLines(content, n - 1) : await lastLinesStart(content, n, blockBytes, stopAfter), size];
 }
 
-/** What `head` prints of a stored file, reading only what it needs. */
-export const headOf = async (
+/** What GNU `head` or `tail` prints of a stored file (see `printedRange`), reading only what it needs. */
+export const printed = async (
+  command: 'head' | 'tail',
   content: Content,
-  unit: 'lines' | 'bytes',
+  unit: Unit,
   n: number,
-  allBut: boolean,
+  skip: boolean,
   blockBytes?: number,
-) => readRange(content, ...(await headRange(content, unit, n, allBut, undefined, blockBytes)));
-
-/** What `tail` prints of a stored file, reading only what it needs. */
-export const tailOf = async (
-  content: Content,
-  unit: 'lines' | 'bytes',
-  n: number,
-  from: boolean,
-  blockBytes?: number,
-) => readRange(content, ...(await tailRange(content, unit, n, from, undefined, blockBytes)));
+) => readRange(content, ...(await printedRange(command, content, unit, n, skip, { blockBytes })));
 
 /** The bytes `file` looks at: the first 64 KiB, as file 5.44 does (a longer line reads "(65536)"). */
 export const FILE_PEEK_BYTES = 64 * 1024;

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { applyMode, FsError, type Credentials, type FileSystem } from '../../../engines/fs/index.ts';
 import { compress, createArchive, decompress, extractArchive } from '../../../engines/fs/archive.ts';
-import { describeContent, FILE_PEEK_BYTES, headRange, tailRange } from '../../../engines/fs/content.ts';
+import { describeContent, FILE_PEEK_BYTES, printedRange } from '../../../engines/fs/content.ts';
 import { digestOf, readRange, sizeOf } from '../../../engines/content/index.ts';
 import { credentialsOf } from '../../../engines/slurm/index.ts';
 import { SimError, validationError } from '../../../errors.ts';
@@ -105,9 +105,7 @@ export function createOpsRoutes(sim: SimulatorContext) {
       const unit = bytes !== undefined ? 'bytes' : 'lines';
       const n = bytes ?? lines ?? 10;
       const content = run(which, () => fs.readContent(cred, path));
-      const [start, end] = await (which === 'head'
-        ? headRange(content, unit, n, skip, MAX_OPS_FILE_SIZE)
-        : tailRange(content, unit, n, skip, MAX_OPS_FILE_SIZE));
+      const [start, end] = await printedRange(which, content, unit, n, skip, { stopAfter: MAX_OPS_FILE_SIZE });
       // The command's output comes back through the SSH buffer, which holds max_ops_file_size.
       if (end - start > MAX_OPS_FILE_SIZE) throw new SimError(413, 'Command output exceeded buffer limit.');
       const part = await readRange(content, start, end);
