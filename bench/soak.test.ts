@@ -29,7 +29,7 @@ test('a one-minute soak at constant load: no error, live memory flat within 10 %
     // full within the warm-up, so what grows after it is what the site should not keep.
     journalLimit: 1000,
   });
-  console.log(`soak 60 s: ${formatLoadReport(report)}`);
+  console.log(`soak 60 s: ${formatLoadReport(report, 'live')}`);
   expect(report.errors).toEqual([]);
   // The load was there: at least half the paced rounds ran (the other tests of the run share the
   // machine; a site that stalled would fall far short).
